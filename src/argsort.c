@@ -1,0 +1,51 @@
+#include <omp.h>
+
+#include "work.h"
+
+/* Per-thread scratch of a row sort: the kernel's scratch, then l uint32
+ * indices when the caller wants int64 (sorted as uint32, then widened). */
+sm_status sm_argsort(const float *keys, size_t n_rows, size_t l, sm_order order,
+                     sm_index_type index_type, void *indices)
+{
+    if (!keys || !indices) return sm__fail(SM_EINVAL, "%s is NULL", keys ? "indices" : "keys");
+    if (n_rows == 0 || l == 0)
+        return sm__fail(SM_EINVAL, "n_rows (%zu) and l (%zu) must be positive", n_rows, l);
+    if (order != SM_ASCENDING && order != SM_DESCENDING)
+        return sm__fail(SM_EINVAL, "unknown order %d", (int)order);
+    if (index_type != SM_INDEX_I64 && index_type != SM_INDEX_I32)
+        return sm__fail(SM_EINVAL, "unknown index type %d", (int)index_type);
+    if (l > (index_type == SM_INDEX_I32 ? (size_t)INT32_MAX : (size_t)UINT32_MAX))
+        return sm__fail(SM_EOVERFLOW, "l %zu does not fit %s indices", l,
+                        index_type == SM_INDEX_I32 ? "int32" : "the library's 32-bit");
+    size_t count, key_bytes, idx_bytes;
+    if (!sm__mul(n_rows, l, &count) || !sm__mul(count, 4, &key_bytes) ||
+        !sm__mul(count, sm__index_size(index_type), &idx_bytes))
+        return sm__fail(SM_EOVERFLOW, "n_rows %zu x l %zu overflows size_t", n_rows, l);
+    if (sm__overlap(keys, key_bytes, indices, idx_bytes))
+        return sm__fail(SM_EALIAS, "indices overlaps keys");
+
+    const struct sm_kernels *k = sm__active();
+    int t = sm__threads_for(n_rows, l * 64);
+    size_t need = SM__ARGSORT_SCRATCH(l) + (index_type == SM_INDEX_I64 ? 4 * l : 0), stride;
+    char *scratch = sm__scratch(t, need, &stride);
+    if (!scratch) return sm__fail(SM_ENOMEM, "cannot allocate %zu bytes of sort scratch", need);
+    int desc = order == SM_DESCENDING;
+
+#pragma omp parallel num_threads(t)
+    {
+        char *mine = scratch + stride * (size_t)omp_get_thread_num();
+        uint32_t *tmp_idx = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
+#pragma omp for schedule(static)
+        for (size_t r = 0; r < n_rows; r++) {
+            const float *row = keys + r * l;
+            if (index_type == SM_INDEX_I32) {
+                k->argsort_f32(row, l, desc, (uint32_t *)indices + r * l, mine);
+            } else {
+                k->argsort_f32(row, l, desc, tmp_idx, mine);
+                k->widen_u32_i64(tmp_idx, l, (int64_t *)indices + r * l);
+            }
+        }
+    }
+    sm__scratch_free(scratch);
+    return SM_OK;
+}

@@ -1,0 +1,177 @@
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "work.h"
+
+sm_status sm_len_keep(size_t l, double mask_ratio, size_t *len_keep)
+{
+    if (!len_keep) return sm__fail(SM_EINVAL, "len_keep is NULL");
+    if (!(mask_ratio >= 0.0 && mask_ratio <= 1.0)) /* NaN fails both */
+        return sm__fail(SM_EINVAL, "mask_ratio %g is not in [0, 1]", mask_ratio);
+    /* Python's int(L * (1 - r)): both products in double, then truncation. */
+    *len_keep = (size_t)trunc((double)l * (1.0 - mask_ratio));
+    return SM_OK;
+}
+
+/* Per-row work: sort the noise, invert the permutation, write the outputs.
+ * shuffle and restore are this thread's uint32 scratch rows. */
+struct row_job {
+    const struct sm_kernels *k;
+    const sm_masking *m;
+    size_t len_keep;
+    bool generated; /* noise holds 24-bit generator values */
+};
+
+static void mask_row(const struct row_job *j, size_t r, const float *noise, uint32_t *shuffle,
+                     uint32_t *restore, void *sort_scratch)
+{
+    const struct sm_kernels *k = j->k;
+    const sm_masking *m = j->m;
+    size_t l = m->l, keep = j->len_keep;
+    if (j->generated)
+        k->argsort_noise(noise, l, shuffle, sort_scratch);
+    else
+        k->argsort_f32(noise, l, 0, shuffle, sort_scratch);
+    k->inverse_perm(shuffle, l, restore);
+
+    bool i64 = m->index_type == SM_INDEX_I64;
+    size_t isz = i64 ? 8 : 4;
+    if (m->ids_shuffle) {
+        char *o = (char *)m->ids_shuffle + r * l * isz;
+        i64 ? k->widen_u32_i64(shuffle, l, (int64_t *)o) : (void)memcpy(o, shuffle, l * 4);
+    }
+    if (m->ids_restore) {
+        char *o = (char *)m->ids_restore + r * l * isz;
+        i64 ? k->widen_u32_i64(restore, l, (int64_t *)o) : (void)memcpy(o, restore, l * 4);
+    }
+    if (m->ids_keep && keep) {
+        char *o = (char *)m->ids_keep + r * keep * isz;
+        i64 ? k->widen_u32_i64(shuffle, keep, (int64_t *)o) : (void)memcpy(o, shuffle, keep * 4);
+    }
+    if (m->mask) {
+        if (m->mask_type == SM_MASK_F32)
+            k->mask_f32(restore, l, (uint32_t)keep, (float *)m->mask + r * l);
+        else
+            k->mask_u8(restore, l, (uint32_t)keep, (uint8_t *)m->mask + r * l);
+    }
+    if (m->x_masked && keep) {
+        k->gather_rows_u32((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
+                           (char *)m->x_masked + r * keep * m->row_bytes);
+    }
+}
+
+static sm_status check(const sm_masking *m, size_t *len_keep)
+{
+    if (!m) return sm__fail(SM_EINVAL, "masking arguments are NULL");
+    if (m->n == 0 || m->l == 0)
+        return sm__fail(SM_EINVAL, "n (%zu) and l (%zu) must be positive", m->n, m->l);
+    if ((m->rng == NULL) == (m->noise_in == NULL))
+        return sm__fail(SM_EINVAL, "give exactly one of rng and noise_in");
+    if (m->rng) {
+        sm_status st = sm__check_rng(m->rng);
+        if (st) return st;
+    }
+    if (m->index_type != SM_INDEX_I64 && m->index_type != SM_INDEX_I32)
+        return sm__fail(SM_EINVAL, "unknown index type %d", (int)m->index_type);
+    if (m->mask_type != SM_MASK_F32 && m->mask_type != SM_MASK_U8)
+        return sm__fail(SM_EINVAL, "unknown mask type %d", (int)m->mask_type);
+    sm_status st = sm_len_keep(m->l, m->mask_ratio, len_keep);
+    if (st) return st;
+    if (m->l > (m->index_type == SM_INDEX_I32 ? (size_t)INT32_MAX : (size_t)UINT32_MAX))
+        return sm__fail(SM_EOVERFLOW, "l %zu does not fit %s indices", m->l,
+                        m->index_type == SM_INDEX_I32 ? "int32" : "the library's 32-bit");
+    if (m->x_masked) {
+        if (!m->x) return sm__fail(SM_EINVAL, "x_masked is wanted but x is NULL");
+        if (m->row_bytes == 0) return sm__fail(SM_EINVAL, "row_bytes is 0");
+    }
+    size_t nl, nk, x_bytes = 0, xm_bytes = 0, noise_bytes, idx_bytes, keep_bytes, mask_bytes;
+    size_t isz = sm__index_size(m->index_type);
+    if (!sm__mul(m->n, m->l, &nl) || !sm__mul(nl, 8, &idx_bytes) ||
+        (m->x_masked && !sm__mul(nl, m->row_bytes, &x_bytes)))
+        return sm__fail(SM_EOVERFLOW, "n %zu x l %zu x row_bytes %zu overflows size_t", m->n, m->l,
+                        m->row_bytes);
+    nk = m->n * *len_keep;
+    if (m->x_masked) xm_bytes = nk * m->row_bytes;
+    noise_bytes = nl * 4;
+    idx_bytes = nl * isz;
+    keep_bytes = nk * isz;
+    mask_bytes = nl * (m->mask_type == SM_MASK_F32 ? 4 : 1);
+    struct sm__span spans[] = {
+        { "rng", m->rng, m->rng ? sizeof *m->rng : 0, false },
+        { "noise_in", m->noise_in, m->noise_in ? noise_bytes : 0, false },
+        { "x", m->x, x_bytes, false },
+        { "noise", m->noise, noise_bytes, true },
+        { "ids_shuffle", m->ids_shuffle, idx_bytes, true },
+        { "ids_restore", m->ids_restore, idx_bytes, true },
+        { "ids_keep", m->ids_keep, keep_bytes, true },
+        { "mask", m->mask, mask_bytes, true },
+        { "x_masked", m->x_masked, xm_bytes, true },
+        { "the masking arguments", m, sizeof *m, false },
+    };
+    return sm__check_spans(spans, sizeof spans / sizeof spans[0]);
+}
+
+sm_status sm_random_masking(sm_masking *m)
+{
+    size_t len_keep;
+    sm_status st = check(m, &len_keep);
+    if (st) return st;
+
+    const struct sm_kernels *k = sm__active();
+    size_t n = m->n, l = m->l;
+    bool torch = m->rng && m->rng->kind == SM_RNG_TORCH;
+    int t = sm__threads_for(n, l * 64 + len_keep * m->row_bytes);
+
+    /* Noise rows live in the caller's noise output when there is one; torch
+     * noise without one needs a whole [n][l] buffer (one stream, drawn first);
+     * philox noise without one is drawn row by row into thread scratch. */
+    float *all_noise = NULL;
+    bool own_noise = torch && !m->noise;
+    size_t row_scratch = SM__ARGSORT_SCRATCH(l) + 8 * l + (m->rng && !torch && !m->noise ? 4 * l : 0);
+    size_t stride;
+    char *scratch = sm__scratch(t, row_scratch, &stride);
+    if (own_noise) all_noise = malloc(n * l * sizeof(float));
+    if (!scratch || (own_noise && !all_noise)) {
+        sm__scratch_free(scratch);
+        free(all_noise);
+        return sm__fail(SM_ENOMEM, "cannot allocate masking scratch");
+    }
+
+    if (torch) {
+        float *dst = m->noise ? m->noise : all_noise;
+        sm__draw_rows(k, m->rng, dst, n, l);
+    } else if (m->noise_in && m->noise) {
+        memcpy(m->noise, m->noise_in, n * l * sizeof(float));
+    }
+
+    struct row_job job = { k, m, len_keep, m->rng != NULL };
+    uint64_t row0 = m->rng ? m->rng->row : 0;
+#pragma omp parallel num_threads(t)
+    {
+        char *mine = scratch + stride * (size_t)omp_get_thread_num();
+        uint32_t *shuffle = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
+        uint32_t *restore = shuffle + l;
+        float *row_noise = (float *)(restore + l);
+#pragma omp for schedule(static)
+        for (size_t r = 0; r < n; r++) {
+            const float *noise;
+            if (m->noise_in)
+                noise = m->noise_in + r * l;
+            else if (torch)
+                noise = (m->noise ? m->noise : all_noise) + r * l;
+            else {
+                float *dst = m->noise ? m->noise + r * l : row_noise;
+                k->philox_rows(m->rng->seed, m->rng->stream, row0 + r, 1, l, dst);
+                noise = dst;
+            }
+            mask_row(&job, r, noise, shuffle, restore, mine);
+        }
+    }
+    if (m->rng && !torch) m->rng->row += n;
+    free(all_noise);
+    sm__scratch_free(scratch);
+    m->len_keep = len_keep;
+    return SM_OK;
+}

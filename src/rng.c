@@ -1,0 +1,68 @@
+#include <math.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "work.h"
+
+sm_status sm_rng_init(sm_rng *rng, sm_rng_kind kind, uint64_t seed, uint32_t stream)
+{
+    if (!rng) return sm__fail(SM_EINVAL, "rng is NULL");
+    if (kind != SM_RNG_PHILOX && kind != SM_RNG_TORCH)
+        return sm__fail(SM_EINVAL, "unknown generator kind %d", (int)kind);
+    rng->kind = (uint32_t)kind;
+    rng->seed = seed;
+    rng->stream = kind == SM_RNG_PHILOX ? stream : 0;
+    rng->row = 0;
+    /* mt19937 init_genrand on the low 32 bits of the seed, as PyTorch's
+     * CPUGeneratorImpl seeds it; the philox kind leaves the state zeroed. */
+    uint32_t s = (uint32_t)seed;
+    for (int i = 0; i < SM_MT_N; i++) {
+        rng->mt[i] = kind == SM_RNG_TORCH ? s : 0;
+        s = 1812433253u * (s ^ (s >> 30)) + (uint32_t)(i + 1);
+    }
+    rng->mti = SM_MT_N;
+    return SM_OK;
+}
+
+sm_status sm__check_rng(const sm_rng *rng)
+{
+    if (!rng) return sm__fail(SM_EINVAL, "rng is NULL");
+    if (rng->kind != SM_RNG_PHILOX && rng->kind != SM_RNG_TORCH)
+        return sm__fail(SM_EINVAL, "rng has unknown kind %u (not initialised with sm_rng_init?)",
+                        rng->kind);
+    if (rng->kind == SM_RNG_TORCH && rng->mti > SM_MT_N)
+        return sm__fail(SM_EINVAL, "rng state is corrupt (mti %u > 624)", rng->mti);
+    return SM_OK;
+}
+
+void sm__draw_rows(const struct sm_kernels *k, sm_rng *rng, float *noise, size_t n_rows, size_t l)
+{
+    if (rng->kind == SM_RNG_TORCH) {
+        /* One stream: drawn in order on this thread whatever the thread count. */
+        k->mt_uniform(rng->mt, &rng->mti, noise, n_rows * l);
+        rng->row += (uint64_t)n_rows * l;
+        return;
+    }
+    uint64_t row0 = rng->row;
+    int t = sm__threads_for(n_rows, l * 4);
+#pragma omp parallel for num_threads(t) schedule(static)
+    for (size_t r = 0; r < n_rows; r++)
+        k->philox_rows(rng->seed, rng->stream, row0 + r, 1, l, noise + r * l);
+    rng->row += n_rows;
+}
+
+sm_status sm_rng_uniform(sm_rng *rng, float *noise, size_t n_rows, size_t l)
+{
+    sm_status st = sm__check_rng(rng);
+    if (st) return st;
+    if (!noise) return sm__fail(SM_EINVAL, "noise is NULL");
+    if (n_rows == 0 || l == 0)
+        return sm__fail(SM_EINVAL, "n_rows (%zu) and l (%zu) must be positive", n_rows, l);
+    size_t bytes;
+    if (!sm__mul(n_rows, l, &bytes) || !sm__mul(bytes, sizeof(float), &bytes))
+        return sm__fail(SM_EOVERFLOW, "n_rows %zu x l %zu floats overflows size_t", n_rows, l);
+    if (sm__overlap(noise, bytes, rng, sizeof *rng))
+        return sm__fail(SM_EALIAS, "noise overlaps the generator");
+    sm__draw_rows(sm__active(), rng, noise, n_rows, l);
+    return SM_OK;
+}
