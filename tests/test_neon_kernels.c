@@ -294,6 +294,18 @@ START_TEST(gathers)
 }
 END_TEST
 
+/* Every AArch64 Linux CPU has Advanced SIMD (HWCAP_ASIMD): detection must
+ * say so and, unless the environment forces a backend, pick neon. */
+START_TEST(aarch64_detection)
+{
+#if defined(__aarch64__)
+    ck_assert_msg(sm_cpu_features() & SM_CPU_NEON, "HWCAP detection misses neon");
+    const char *env = getenv("SIMDMASK_BACKEND");
+    if (!env || !*env) ck_assert_str_eq(sm_backend_active(), "neon");
+#endif
+}
+END_TEST
+
 int main(void)
 {
     find_backends();
@@ -311,6 +323,7 @@ int main(void)
     tcase_add_test(tc, argsort_f32);
     tcase_add_test(tc, perm_mask_widen);
     tcase_add_test(tc, gathers);
+    tcase_add_test(tc, aarch64_detection);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
