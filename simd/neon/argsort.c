@@ -4,8 +4,9 @@
  *    (key << 8 | index), 4 per register;
  *  - noise, L > 256, and any float: key << 32 | index in uint64, 2 per
  *    register (AArch64 has no 64-bit min/max: CMHI + BSL instead).
- * Scratch: two buffers of L rounded up to 16 keys (at most 16 L + 240 bytes
- * of the SM__ARGSORT_SCRATCH(L) the caller provides). */
+ * Long rows sort by LSD radix on the same uint64 keys instead.
+ * Scratch: two buffers of L rounded up to 16 keys and 4 x 256 radix counters
+ * (at most 16 L + 240 + 4096 bytes of the SM__ARGSORT_SCRATCH(L) given). */
 #include <arm_neon.h>
 #include <string.h>
 
@@ -159,12 +160,70 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
     return veorq_u32(key, flip);
 }
 
-/* v[0 .. m) = key << 32 | index for l keys, then UINT64_MAX padding; sorts;
- * idx = the low words (LD2 splits the pairs). */
-static void argsort_u64(uint64_t *v, size_t l, size_t m, uint32_t *idx)
+/* ------------------------------------------------------- long rows: radix */
+
+/* Rows from this many keys sort by LSD radix instead of the uint64 merge
+ * sort. Chosen from instructions executed per row (qemu-aarch64 exec trace;
+ * README), not from timings, which need an Arm core: radix ~40 per key for
+ * 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix sums; the 2-lane
+ * merge sort ~75-90 per key at L = 257 and growing with log L. Noise rows
+ * beyond the packed uint32 path (L > 256) always take the radix (17017 vs
+ * 22955 instructions at L = 257); float rows from 256 keys (22854 vs 23536
+ * at 257, 18740 vs 14952 at 196). */
+#ifndef SM__NEON_RADIX_MIN_24
+#define SM__NEON_RADIX_MIN_24 257
+#endif
+#ifndef SM__NEON_RADIX_MIN_32
+#define SM__NEON_RADIX_MIN_32 256
+#endif
+
+/* Stable LSD radix sort of v[0 .. l) (key << 32 | index) by the key's low
+ * key_bits (24 or 32), 8-bit digits: 256 counters per pass keep the prefix
+ * sums (3 or 4 x 256) negligible next to the l scatters per pass, where the
+ * scalar backend's 12-bit digits pay 2 x 4096. One read builds every pass's
+ * histogram; a pass whose digit is the same for every key is skipped.
+ * Returns the buffer (v or tmp) that holds the result. The scatter is
+ * scalar: NEON has no scatter store and no conflict detection. */
+static const uint64_t *radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_bits,
+                                 uint32_t *hist)
 {
-    for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
-    const uint64_t *s = sort_u64(v, v + m, m);
+    int passes = key_bits / 8;
+    memset(hist, 0, (size_t)passes * 256 * sizeof *hist);
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = (uint32_t)(v[i] >> 32);
+        for (int p = 0; p < passes; p++) hist[p * 256 + ((k >> (8 * p)) & 255)]++;
+    }
+    for (int p = 0; p < passes; p++) {
+        uint32_t *h = hist + p * 256;
+        int shift = 32 + 8 * p;
+        if (h[(v[0] >> shift) & 255] == l) continue;
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < l; i++) tmp[h[(v[i] >> shift) & 255]++] = v[i];
+        uint64_t *t = v;
+        v = tmp;
+        tmp = t;
+    }
+    return v;
+}
+
+/* v[0 .. m) = key << 32 | index for l keys; sorts (merge sort of m keys,
+ * padded with UINT64_MAX, or radix from radix_min keys), then idx = the low
+ * words (LD2 splits the pairs). hist: 4 x 256 counters after both buffers. */
+static void argsort_u64(uint64_t *v, size_t l, size_t m, int key_bits, size_t radix_min,
+                        uint32_t *idx)
+{
+    const uint64_t *s;
+    if (l >= radix_min) {
+        s = radix_u64(v, v + m, l, key_bits, (uint32_t *)(v + 2 * m));
+    } else {
+        for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
+        s = sort_u64(v, v + m, m);
+    }
     size_t i = 0;
     for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, vld2q_u32((const uint32_t *)(s + i)).val[0]);
     for (; i < l; i++) idx[i] = (uint32_t)s[i];
@@ -196,7 +255,7 @@ void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *s
         vst2q_u32((uint32_t *)(v + i), pair);
     }
     for (; i < l; i++) v[i] = (uint64_t)(uint32_t)(noise[i] * 16777216.0f) << 32 | (uint32_t)i;
-    argsort_u64(v, l, m, idx);
+    argsort_u64(v, l, m, 24, SM__NEON_RADIX_MIN_24, idx);
 }
 
 /* Descending flips every key, so ties still come out in index order: the
@@ -214,5 +273,5 @@ void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t 
         vst2q_u32((uint32_t *)(v + i), pair);
     }
     for (; i < l; i++) v[i] = (uint64_t)(sm__float_key(keys[i]) ^ flip) << 32 | (uint32_t)i;
-    argsort_u64(v, l, m, idx);
+    argsort_u64(v, l, m, 32, SM__NEON_RADIX_MIN_32, idx);
 }
