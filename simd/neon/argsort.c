@@ -61,7 +61,9 @@ static inline void transpose_u32(uint32x4_t v[4])
 #define T uint32_t
 #define V uint32x4_t
 #define F(name) name##_u32
+#define SORT_BLOCK64 1
 #include "sort_tmpl.h"
+#undef SORT_BLOCK64
 #undef T
 #undef V
 #undef F
@@ -132,7 +134,9 @@ static inline void transpose_u64(uint64x2x2_t v[4])
 #define T uint64_t
 #define V uint64x2x2_t
 #define F(name) name##_u64
+#define SORT_BLOCK64 0
 #include "sort_tmpl.h"
+#undef SORT_BLOCK64
 #undef T
 #undef V
 #undef F
