@@ -16,29 +16,29 @@ static const char *const prefixes[] = { "masking_", "rand_", "gather_", "unshuff
 static golden *load(int kind, int i)
 {
     golden *g = golden_load(files[kind][i]);
-    ck_assert_msg(g != NULL, "%s", golden_error());
+    T_MSG(g != NULL, "%s", golden_error());
     return g;
 }
 
 static const golden_tensor *tensor(const golden *g, const char *name, golden_dtype dtype)
 {
     const golden_tensor *t = golden_tensor_get(g, name);
-    ck_assert_msg(t != NULL, "%s: no tensor %s", g->file, name);
-    ck_assert_msg(t->dtype == dtype, "%s: tensor %s has dtype %d", g->file, name, (int)t->dtype);
+    T_MSG(t != NULL, "%s: no tensor %s", g->file, name);
+    T_MSG(t->dtype == dtype, "%s: tensor %s has dtype %d", g->file, name, (int)t->dtype);
     return t;
 }
 
 static int64_t param_i64(const golden *g, const char *key)
 {
     int64_t v;
-    ck_assert_msg(golden_param_i64(g, key, &v) == 0, "%s: no int param %s", g->file, key);
+    T_MSG(golden_param_i64(g, key, &v) == 0, "%s: no int param %s", g->file, key);
     return v;
 }
 
 static double param_f64(const golden *g, const char *key)
 {
     double v;
-    ck_assert_msg(golden_param_f64(g, key, &v) == 0, "%s: no real param %s", g->file, key);
+    T_MSG(golden_param_f64(g, key, &v) == 0, "%s: no real param %s", g->file, key);
     return v;
 }
 
@@ -48,7 +48,7 @@ static void expect_ids(const golden *g, const char *what, const void *got, sm_in
 {
     for (size_t i = 0; i < count; i++) {
         int64_t v = it == SM_INDEX_I32 ? ((const int32_t *)got)[i] : ((const int64_t *)got)[i];
-        ck_assert_msg(v == want[i], "%s: %s[%zu] = %lld, PyTorch has %lld (%s indices)", g->file,
+        T_MSG(v == want[i], "%s: %s[%zu] = %lld, PyTorch has %lld (%s indices)", g->file,
                       what, i, (long long)v, (long long)want[i], it == SM_INDEX_I32 ? "int32" : "int64");
     }
 }
@@ -69,10 +69,10 @@ static void masking_case(int file, int variant)
                         *restore = tensor(g, "ids_restore", GOLDEN_I64),
                         *ids_keep = tensor(g, "ids_keep", GOLDEN_I64),
                         *x_masked = tensor(g, "x_masked", GOLDEN_F32), *mask = tensor(g, "mask", GOLDEN_F32);
-    ck_assert_uint_eq(x->numel, n * l * d);
-    ck_assert_uint_eq(noise->numel, n * l);
-    ck_assert_uint_eq(ids_keep->numel, n * keep);
-    ck_assert_uint_eq(x_masked->numel, n * keep * d);
+    T_UINT_EQ(x->numel, n * l * d);
+    T_UINT_EQ(noise->numel, n * l);
+    T_UINT_EQ(ids_keep->numel, n * keep);
+    T_UINT_EQ(x_masked->numel, n * keep * d);
 
     sm_index_type it = variant & 1 ? SM_INDEX_I32 : SM_INDEX_I64;
     sm_mask_type mt = variant & 2 ? SM_MASK_U8 : SM_MASK_F32;
@@ -93,20 +93,20 @@ static void masking_case(int file, int variant)
         .ids_keep = keep_out, .mask = mask_out, .x_masked = xm_out,
     };
     T_OK(sm_random_masking(&m));
-    ck_assert_uint_eq(m.len_keep, keep);
-    ck_assert_mem_eq(noise_out, noise->data, n * l * 4);
+    T_UINT_EQ(m.len_keep, keep);
+    T_MEM_EQ(noise_out, noise->data, n * l * 4);
     expect_ids(g, "ids_shuffle", shuffle_out, it, shuffle->data, n * l);
     expect_ids(g, "ids_restore", restore_out, it, restore->data, n * l);
     expect_ids(g, "ids_keep", keep_out, it, ids_keep->data, n * keep);
-    if (keep == 0) ck_assert(t_all_bytes(keep_out, 1, T_CANARY) && t_all_bytes(xm_out, 1, T_CANARY));
+    if (keep == 0) T_TRUE(t_all_bytes(keep_out, 1, T_CANARY) && t_all_bytes(xm_out, 1, T_CANARY));
     if (mt == SM_MASK_F32) {
-        ck_assert_mem_eq(mask_out, mask->data, n * l * 4);
+        T_MEM_EQ(mask_out, mask->data, n * l * 4);
     } else {
         for (size_t i = 0; i < n * l; i++)
-            ck_assert_int_eq(((uint8_t *)mask_out)[i], ((float *)mask->data)[i] == 1.0f);
+            T_INT_EQ(((uint8_t *)mask_out)[i], ((float *)mask->data)[i] == 1.0f);
     }
-    if (keep) ck_assert_mem_eq(xm_out, x_masked->data, n * keep * d * 4);
-    if (!given) ck_assert_uint_eq(rng.row, n * l); /* torch: words drawn */
+    if (keep) T_MEM_EQ(xm_out, x_masked->data, n * keep * d * 4);
+    if (!given) T_UINT_EQ(rng.row, n * l); /* torch: words drawn */
 
     free(noise_out), free(shuffle_out), free(restore_out), free(keep_out), free(mask_out), free(xm_out);
     golden_free(g);
@@ -134,12 +134,12 @@ START_TEST(masking_seed_document)
     sm_masking m = { .n = 2, .l = 8, .mask_ratio = 0.4, .rng = &rng, .x = x, .row_bytes = 40,
                      .x_masked = xm, .mask = mask, .ids_restore = restore };
     T_OK(sm_random_masking(&m));
-    ck_assert_uint_eq(m.len_keep, 4);
-    ck_assert_mem_eq(mask, want_mask, sizeof mask);
-    ck_assert_mem_eq(restore, want_restore, sizeof restore);
+    T_UINT_EQ(m.len_keep, 4);
+    T_MEM_EQ(mask, want_mask, sizeof mask);
+    T_MEM_EQ(restore, want_restore, sizeof restore);
     for (int n = 0; n < 2; n++)
         for (int j = 0; j < 4; j++)
-            for (int e = 0; e < 10; e++) ck_assert(xm[n][j][e] == want_first[n][j] + (float)e);
+            for (int e = 0; e < 10; e++) T_TRUE(xm[n][j][e] == want_first[n][j] + (float)e);
 }
 END_TEST
 
@@ -154,7 +154,7 @@ START_TEST(rand_golden)
     uint64_t seed = (uint64_t)param_i64(g, "seed");
     size_t total = 0;
     for (size_t t = 0; t < g->n_tensors; t++) {
-        ck_assert_int_eq(g->tensors[t].dtype, GOLDEN_F32);
+        T_INT_EQ(g->tensors[t].dtype, GOLDEN_F32);
         total += g->tensors[t].numel;
     }
     float *want = malloc(total * 4), *got = t_alloc(total * 4 + 4, T_CANARY);
@@ -168,19 +168,19 @@ START_TEST(rand_golden)
         size_t l = (size_t)x->shape[x->ndim - 1];
         T_OK(sm_rng_uniform(&rng, got + o, x->numel / l, l));
     }
-    ck_assert_mem_eq(got, want, total * 4);
-    ck_assert(t_all_bytes(got + total, 4, T_CANARY));
-    ck_assert_uint_eq(rng.row, total);
+    T_MEM_EQ(got, want, total * 4);
+    T_TRUE(t_all_bytes(got + total, 4, T_CANARY));
+    T_UINT_EQ(rng.row, total);
 
     memset(got, T_CANARY, total * 4);
     T_OK(sm_rng_init(&rng, SM_RNG_TORCH, seed, 0));
     T_OK(sm_rng_uniform(&rng, got, 1, total));
-    ck_assert_mem_eq(got, want, total * 4);
+    T_MEM_EQ(got, want, total * 4);
 
     memset(got, T_CANARY, total * 4);
     T_OK(sm_rng_init(&rng, SM_RNG_TORCH, seed, 0));
     for (size_t i = 0; i < total; i++) T_OK(sm_rng_uniform(&rng, got + i, 1, 1));
-    ck_assert_mem_eq(got, want, total * 4);
+    T_MEM_EQ(got, want, total * 4);
 
     /* Only the low 32 bits of the seed count, as in PyTorch: seed s and
      * s + k * 2^32 are the same generator. */
@@ -190,7 +190,7 @@ START_TEST(rand_golden)
         memset(got, T_CANARY, total * 4);
         T_OK(sm_rng_init(&rng, SM_RNG_TORCH, variants[v], 0));
         T_OK(sm_rng_uniform(&rng, got, 1, total));
-        ck_assert_msg(memcmp(got, want, total * 4) == 0, "%s: seed %llx differs", g->file,
+        T_MSG(memcmp(got, want, total * 4) == 0, "%s: seed %llx differs", g->file,
                       (unsigned long long)variants[v]);
     }
     free(want), free(got);
@@ -231,7 +231,7 @@ START_TEST(gather_golden)
                         *want = golden_tensor_get(g, "out");
     ck_assert_ptr_nonnull(in);
     ck_assert_ptr_nonnull(want);
-    ck_assert_int_eq(in->dtype, want->dtype);
+    T_INT_EQ(in->dtype, want->dtype);
     size_t es = in->elem_size;
     size_t out_bytes = want->numel * es;
     char *out = t_alloc(out_bytes + 8, T_CANARY);
@@ -248,8 +248,8 @@ START_TEST(gather_golden)
         sm_view vix = { ix_data, ix->ndim, ix->shape, variant & 2 ? ix_strides : NULL };
         memset(out, T_CANARY, out_bytes + 8);
         T_OK(sm_gather(&vin, es, variant & 1 ? dim - in->ndim : dim, &vix, out));
-        ck_assert_msg(memcmp(out, want->data, out_bytes) == 0, "%s: variant %d differs", g->file, variant);
-        ck_assert(t_all_bytes(out + out_bytes, 8, T_CANARY));
+        T_MSG(memcmp(out, want->data, out_bytes) == 0, "%s: variant %d differs", g->file, variant);
+        T_TRUE(t_all_bytes(out + out_bytes, 8, T_CANARY));
         if (variant & 2) free(in_data), free(ix_data);
     }
     free(out);
@@ -267,18 +267,18 @@ START_TEST(unshuffle_golden)
                         *restore = tensor(g, "ids_restore", GOLDEN_I64),
                         *want = tensor(g, "restored", GOLDEN_F32);
     size_t n = (size_t)restore->shape[0], l = (size_t)restore->shape[1], d = tok->numel;
-    ck_assert_uint_eq(xm->numel, n * keep * d);
-    ck_assert_uint_eq(want->numel, n * l * d);
+    T_UINT_EQ(xm->numel, n * keep * d);
+    T_UINT_EQ(want->numel, n * l * d);
     float *out = t_alloc(n * l * d * 4 + 4, T_CANARY);
     int32_t *r32 = malloc(n * l * 4);
     for (size_t i = 0; i < n * l; i++) r32[i] = (int32_t)((int64_t *)restore->data)[i];
 
     T_OK(sm_unshuffle(xm->data, tok->data, restore->data, SM_INDEX_I64, n, l, keep, d * 4, out));
-    ck_assert_mem_eq(out, want->data, n * l * d * 4);
-    ck_assert(t_all_bytes(out + n * l * d, 4, T_CANARY));
+    T_MEM_EQ(out, want->data, n * l * d * 4);
+    T_TRUE(t_all_bytes(out + n * l * d, 4, T_CANARY));
     memset(out, T_CANARY, n * l * d * 4);
     T_OK(sm_unshuffle(xm->data, tok->data, r32, SM_INDEX_I32, n, l, keep, d * 4, out));
-    ck_assert_mem_eq(out, want->data, n * l * d * 4);
+    T_MEM_EQ(out, want->data, n * l * d * 4);
     free(out), free(r32);
     golden_free(g);
 }
