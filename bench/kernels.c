@@ -33,6 +33,23 @@ static void bm_noise(gb_state *st, void *arg)
     }
     gb_set_items_processed(st, gb_iterations(st) * (int64_t)count);
     gb_counter(st, "floats", (double)count, GB_COUNTER_DEFAULT);
+    if (c->k != &sm__kernels_scalar) {
+        /* A figure for wrong bits would mean nothing: same draw, both tables. */
+        float *want = bench_alloc(count * sizeof(float));
+        sm_rng a, b;
+        sm_rng_init(&a, SM_RNG_TORCH, 7, 0);
+        b = a;
+        if (c->torch) {
+            c->k->mt_uniform(a.mt, &a.mti, out, count);
+            sm__scalar_mt_uniform(b.mt, &b.mti, want, count);
+        } else {
+            c->k->philox_rows(7, 1, 5, BENCH_NOISE_N, BENCH_NOISE_L, out);
+            sm__scalar_philox_rows(7, 1, 5, BENCH_NOISE_N, BENCH_NOISE_L, want);
+        }
+        if (memcmp(out, want, count * sizeof(float)) != 0)
+            gb_skip_with_error(st, "output differs from the scalar backend's");
+        free(want);
+    }
     free(out);
 }
 
@@ -45,6 +62,15 @@ struct sort_cfg {
     enum keys keys;
     size_t l;
 };
+
+/* Marks the run failed when a backend's output differs from scalar's on the
+ * same input (the tests say why; the benchmark only refuses the figure). */
+static void check_same(gb_state *st, const struct sm_kernels *k, const void *got,
+                       const void *want, size_t bytes)
+{
+    if (k != &sm__kernels_scalar && memcmp(got, want, bytes) != 0)
+        gb_skip_with_error(st, "output differs from the scalar backend's");
+}
 
 static void bm_argsort(gb_state *st, void *arg)
 {
@@ -70,6 +96,17 @@ static void bm_argsort(gb_state *st, void *arg)
     /* seconds per row x 1e9: rate of rows * 1e-9 per iteration, inverted. */
     gb_counter(st, "ns_per_row", (double)rows * 1e-9,
                GB_COUNTER_PER_ITERATION_INVARIANT | GB_COUNTER_RATE | GB_COUNTER_INVERT);
+    if (c->k != &sm__kernels_scalar) {
+        uint32_t *want = bench_alloc(rows * l * sizeof(uint32_t));
+        for (size_t r = 0; r < rows; r++) {
+            if (c->keys == KEYS_NOISE)
+                sm__scalar_argsort_noise(keys + r * l, l, want + r * l, scratch);
+            else
+                sm__scalar_argsort_f32(keys + r * l, l, 0, want + r * l, scratch);
+        }
+        check_same(st, c->k, idx, want, rows * l * sizeof(uint32_t));
+        free(want);
+    }
     free(keys);
     free(idx);
     free(scratch);
@@ -95,6 +132,12 @@ static void bm_ids_restore(gb_state *st, void *arg)
     gb_counter(st, "rows", (double)rows, GB_COUNTER_DEFAULT);
     gb_counter(st, "ns_per_row", (double)rows * 1e-9,
                GB_COUNTER_PER_ITERATION_INVARIANT | GB_COUNTER_RATE | GB_COUNTER_INVERT);
+    if (c->k != &sm__kernels_scalar) {
+        uint32_t *want = bench_alloc(rows * l * sizeof(uint32_t));
+        for (size_t r = 0; r < rows; r++) sm__scalar_inverse_perm(perm + r * l, l, want + r * l);
+        check_same(st, c->k, inv, want, rows * l * sizeof(uint32_t));
+        free(want);
+    }
     free(noise);
     free(perm);
     free(inv);
@@ -144,6 +187,16 @@ static void bm_gather(gb_state *st, void *arg)
     /* Bytes written (= bytes read): memcpy of as many bytes is the floor. */
     gb_set_bytes_processed(st, gb_iterations(st) * (int64_t)(n * k * rb));
     gb_counter(st, "rows", (double)(n * k), GB_COUNTER_DEFAULT);
+    if (c->k != &sm__kernels_scalar) {
+        char *want = bench_alloc(n * k * rb);
+        for (size_t i = 0; i < n * l * rb; i++) src[i] = (char)(i * 131 + 7); /* rows differ */
+        for (size_t r = 0; r < n; r++) {
+            c->k->gather_rows_u32(src + r * l * rb, rb, idx + r * k, k, out + r * k * rb);
+            sm__scalar_gather_rows_u32(src + r * l * rb, rb, idx + r * k, k, want + r * k * rb);
+        }
+        check_same(st, c->k, out, want, n * k * rb);
+        free(want);
+    }
     free(src);
     free(out);
     free(idx);

@@ -1,7 +1,7 @@
 /* simdmask_bench: the benchmark suite. Google Benchmark's flags
  * (--benchmark_filter, --benchmark_repetitions, --benchmark_out, ...) plus:
- *   --quick      fewer argsort lengths and no all-cores masking runs (the
- *                one-minute mode of bench/run)
+ *   --quick      marks the results as bench/run's one-minute mode (which
+ *                also passes fewer repetitions and a shorter min time)
  *   --shapes     print the shapes as JSON and exit (bench/torch_peer.py
  *                reads them, so PyTorch runs exactly the same cases)
  *   --threads=N  the "all cores" thread count (default: one per core)
