@@ -154,6 +154,19 @@ int sm__topo_bind_core(const sm__topo *t, int core, char *desc, size_t size)
 
 int sm__topo_bind_omp(const sm__topo *t, int threads, char *desc, size_t size)
 {
+    if (omp_in_parallel()) {   /* a team exists: each caller binds itself */
+        int i = omp_get_thread_num(), core;
+        unsigned pu;
+        int err = bind_thread(t, i, &core, &pu);
+        if (desc && size) {
+            if (err == 0)
+                snprintf(desc, size, "omp thread %d -> core %d (PU %u)", i, core, pu);
+            else
+                snprintf(desc, size, "omp thread %d -> not bound (%s)", i,
+                         err == ENODEV ? "no topology" : strerror(err));
+        }
+        return err ? -1 : 0;
+    }
     if (threads <= 0) threads = omp_get_max_threads();
     int *cores = calloc((size_t)threads, sizeof *cores);
     unsigned *pus = calloc((size_t)threads, sizeof *pus);

@@ -49,13 +49,19 @@ int sm__topo_write_json(const sm__topo *t, FILE *f);   /* 0 or -1 (write error) 
  * (may be NULL). Returns 0 if bound, -1 otherwise. */
 int sm__topo_bind_core(const sm__topo *t, int core, char *desc, size_t size);
 
-/* Call outside a parallel region. Opens an OpenMP team of `threads` threads
+/* Outside a parallel region: opens an OpenMP team of `threads` threads
  * (0: omp_get_max_threads()) in which thread i binds itself to PU 0 of core
  * i % cores. libgomp and LLVM's libomp reuse the same worker threads for
- * later parallel regions of that size, so the binding holds for them.
- * Writes e.g. "omp thread 0 -> core 0 (PU 0), thread 1 -> core 1 (PU 1)"
- * into desc (may be NULL; truncated to size). Returns 0 if every thread was
- * bound, -1 if any was not (desc then says which and why). */
+ * later parallel regions of that size, so the binding holds for them (the
+ * library's row loops included). Writes e.g. "omp thread 0 -> core 0 (PU 0),
+ * thread 1 -> core 1 (PU 1)" into desc (may be NULL; truncated to size).
+ * Returns 0 if every thread was bound, -1 if any was not (desc then says
+ * which and why).
+ * Inside a parallel region (called by every thread of the team): the calling
+ * thread binds itself the same way and desc describes that thread alone.
+ * Note: LLVM's libomp sizes its default team from the affinity mask it sees
+ * at its first use, so binding the main thread with sm__topo_bind_core
+ * before any OpenMP call leaves it one thread; call this one first. */
 int sm__topo_bind_omp(const sm__topo *t, int threads, char *desc, size_t size);
 
 #ifdef __cplusplus
