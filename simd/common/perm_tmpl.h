@@ -1,8 +1,10 @@
 /* Inverse permutation, mask, widening over the vector layer (include after
  * <isa>/vec.h). */
 
-/* inv[perm[j]] = j: a scatter. Plain stores unrolled by 8; AVX-512's
- * vpscatterdd is not used (see INVERSE_PERM_SCATTER in avx512/kernels.c). */
+/* inv[perm[j]] = j: a scatter. Plain stores unrolled by 8: Zen 4 retires
+ * two stores a cycle, and AVX-512's vpscatterdd was slower at every length
+ * (see avx512/kernels.c). The scalar backend's loop is the same but built
+ * without unrolling: L=196 0.40 ns/element there, 0.16 here. */
 static inline void inverse_perm_scalar8(const uint32_t *perm, size_t l, uint32_t *inv)
 {
     size_t j = 0;
