@@ -178,6 +178,9 @@ END_TEST
 
 enum { GUARD = 96 };
 
+/* aligned_alloc wants a multiple of the alignment. */
+static void *alloc64(size_t n) { return aligned_alloc(64, (n + 63) & ~(size_t)63); }
+
 /* A gather slot of backend k (nt: the non-temporal variant, plain if NULL). */
 typedef void (*gather_u32_fn)(const void *, size_t, const uint32_t *, size_t, void *);
 typedef void (*gather_i64_fn)(const void *, size_t, const int64_t *, size_t, void *);
@@ -187,8 +190,8 @@ typedef void (*unshuffle_i64_fn)(const void *, const void *, const int64_t *, si
 static void check_gather(const struct sm_kernels *k, int nt, size_t rb, size_t l, size_t kk)
 {
     size_t soff = rnd_below(64), ooff = nt && rnd() % 2 ? 0 : rnd_below(64);
-    char *src = malloc(l * rb + 64), *oa = aligned_alloc(64, kk * rb + 2 * GUARD + 128);
-    char *ob = aligned_alloc(64, kk * rb + 2 * GUARD + 128);
+    char *src = malloc(l * rb + 64), *oa = alloc64(kk * rb + 2 * GUARD + 128);
+    char *ob = alloc64(kk * rb + 2 * GUARD + 128);
     uint32_t *i32 = malloc((kk + 1) * 4);
     int64_t *i64 = malloc((kk + 1) * 8);
     for (size_t i = 0; i < l * rb + 64; i++) src[i] = (char)rnd();
@@ -217,7 +220,7 @@ static void check_unshuffle(const struct sm_kernels *k, int nt, size_t rb, size_
     size_t koff = rnd_below(64), ooff = nt && rnd() % 2 ? 0 : rnd_below(64);
     char *kept = malloc(keep * rb + 64), *token = malloc(rb + 64);
     size_t total = l * rb + 2 * GUARD + 128;
-    char *oa = aligned_alloc(64, total), *ob = aligned_alloc(64, total);
+    char *oa = alloc64(total), *ob = alloc64(total);
     uint32_t *r32 = malloc(l * 4);
     int64_t *r64 = malloc(l * 8);
     for (size_t i = 0; i < keep * rb + 64; i++) kept[i] = (char)rnd();
@@ -263,6 +266,55 @@ START_TEST(gathers_match_scalar)
 }
 END_TEST
 
+/* Thousands of random shapes, and row offsets past 4 GiB: the source base is
+ * moved down so that indices near 2^32 (u32) or 2^40 (i64) land in a small
+ * buffer, which catches an index product done in 32 bits. */
+START_TEST(random_shapes_match_scalar)
+{
+    const struct sm_kernels *k = backend_or_skip(_i);
+    if (!k) return;
+    for (int t = 0; t < 1500; t++) {
+        size_t rb = 1 + rnd_below(t % 10 == 0 ? 5000 : 600), l = 1 + rnd_below(60);
+        check_gather(k, t & 1, rb, l, rnd_below(2 * l + 1));
+        check_unshuffle(k, t & 1, rb, l, rnd_below(l + 1));
+    }
+    enum { ROWS = 8 };
+    static const size_t rbs[] = { 1, 3, 64, 100, 3072 };
+    for (size_t ri = 0; ri < 5; ri++) {
+        size_t rb = rbs[ri];
+        char *buf = malloc(ROWS * rb), *oa = malloc(ROWS * rb), *ob = malloc(ROWS * rb);
+        for (size_t i = 0; i < ROWS * rb; i++) buf[i] = (char)rnd();
+        uint32_t i32[ROWS];
+        int64_t i64[ROWS];
+        uint32_t base32 = 0xFFFFFFFFu - ROWS;
+        int64_t base64 = (int64_t)1 << 40;
+        for (int j = 0; j < ROWS; j++) {
+            uint32_t r = (uint32_t)rnd_below(ROWS);
+            i32[j] = base32 + r, i64[j] = base64 + r;
+        }
+        const char *src32 = (const char *)((uintptr_t)buf - (uintptr_t)base32 * rb);
+        const char *src64 = (const char *)((uintptr_t)buf - (uintptr_t)base64 * rb);
+        S->gather_rows_u32(src32, rb, i32, ROWS, oa);
+        k->gather_rows_u32(src32, rb, i32, ROWS, ob);
+        EQ_MEM(oa, ob, ROWS * rb, "%s gather u32 near 2^32, rb=%zu", k->name, rb);
+        S->gather_rows_i64(src64, rb, i64, ROWS, oa);
+        k->gather_rows_i64(src64, rb, i64, ROWS, ob);
+        EQ_MEM(oa, ob, ROWS * rb, "%s gather i64 near 2^40, rb=%zu", k->name, rb);
+        free(buf), free(oa), free(ob);
+    }
+    /* Long noise rows and random lengths. */
+    float *a = malloc(70001 * sizeof(float)), *b = malloc(70001 * sizeof(float));
+    for (int t = 0; t < 200; t++) {
+        size_t l = t == 0 ? 70001 : 1 + rnd_below(3000);
+        uint64_t seed = rnd(), row = rnd();
+        S->philox_rows(seed, (uint32_t)t, row, 1, l, a);
+        k->philox_rows(seed, (uint32_t)t, row, 1, l, b);
+        EQ_MEM(a, b, l * sizeof(float), "%s philox random l=%zu", k->name, l);
+    }
+    free(a), free(b);
+}
+END_TEST
+
 /* The table itself: every slot the vector backends fill is set, and the
  * backend names what its required bits say. */
 START_TEST(tables_are_complete)
@@ -301,6 +353,7 @@ int main(void)
     tcase_add_loop_test(tc, mt_matches_scalar, 0, nb);
     tcase_add_loop_test(tc, perm_mask_widen_match_scalar, 0, nb);
     tcase_add_loop_test(tc, gathers_match_scalar, 0, nb);
+    tcase_add_loop_test(tc, random_shapes_match_scalar, 0, nb);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -41,8 +41,14 @@ static void noise(const struct sm_kernels *k)
 {
     static float out[1 << 20];
     size_t n_rows = 256, l = 196;
-    double t = BEST(50, for (size_t r = 0; r < n_rows; r++) k->philox_rows(1, 2, r, 1, l, out + r * l));
-    printf("noise/%s/philox/L:196      %.3f ns/float\n", k->name, t * 1e9 / (n_rows * l));
+    static const size_t ls[] = { 8, 16, 49, 196, 576, 1568 };
+    double t;
+    for (int i = 0; i < 6; i++) {
+        l = ls[i];
+        t = BEST(50, for (size_t r = 0; r < n_rows; r++) k->philox_rows(1, 2, r, 1, l, out + r * l));
+        printf("noise/%s/philox/L:%-5zu     %.3f ns/float\n", k->name, l, t * 1e9 / (n_rows * l));
+    }
+    l = 196;
     t = BEST(20, k->philox_rows(1, 2, 3, 16, 65536, out));
     printf("noise/%s/philox/L:65536    %.3f ns/float\n", k->name, t * 1e9 / (16 * 65536));
     sm_rng g;
@@ -51,6 +57,8 @@ static void noise(const struct sm_kernels *k)
     printf("noise/%s/torch/1M         %.3f ns/float\n", k->name, t * 1e9 / (1 << 20));
     t = BEST(50, k->mt_uniform(g.mt, &g.mti, out, 256 * 196));
     printf("noise/%s/torch/256x196    %.3f ns/float\n", k->name, t * 1e9 / (256 * 196));
+    t = BEST(50, for (int r = 0; r < 1000; r++) k->mt_uniform(g.mt, &g.mti, out + 7 * r, 7));
+    printf("noise/%s/torch/7-at-a-time %.3f ns/float\n", k->name, t * 1e9 / 7000);
     sink = (uint32_t)out[5];
 }
 
