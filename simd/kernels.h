@@ -62,6 +62,17 @@ struct sm_kernels {
                           size_t len_keep, size_t row_bytes, void *out);
     void (*unshuffle_i64)(const void *kept, const void *token, const int64_t *restore, size_t l,
                           size_t len_keep, size_t row_bytes, void *out);
+
+    /* The four above with non-temporal stores, for outputs larger than the
+     * last-level cache (src/gather.c decides); NULL: use the plain kernel. */
+    void (*gather_rows_u32_nt)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k,
+                               void *out);
+    void (*gather_rows_i64_nt)(const void *src, size_t row_bytes, const int64_t *idx, size_t k,
+                               void *out);
+    void (*unshuffle_u32_nt)(const void *kept, const void *token, const uint32_t *restore, size_t l,
+                             size_t len_keep, size_t row_bytes, void *out);
+    void (*unshuffle_i64_nt)(const void *kept, const void *token, const int64_t *restore, size_t l,
+                             size_t len_keep, size_t row_bytes, void *out);
 };
 
 /* Every backend that may be compiled in; src/dispatch.c lists those that are. */
