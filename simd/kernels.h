@@ -102,6 +102,16 @@ void sm__scalar_unshuffle_u32(const void *kept, const void *token, const uint32_
 void sm__scalar_unshuffle_i64(const void *kept, const void *token, const int64_t *restore,
                               size_t l, size_t len_keep, size_t row_bytes, void *out);
 
+/* x86 argsort kernels (simd/<isa>/argsort.c, over simd/common/sort_tmpl.h),
+ * for the x86 tables' argsort slots and for the tests. */
+void sm__sse4_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
+void sm__sse4_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);
+void sm__avx2_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
+void sm__avx2_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);
+void sm__avx512_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
+void sm__avx512_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx,
+                            void *scratch);
+
 /* Order-preserving map of a float to uint32 in PyTorch's sort order: every NaN
  * maps to 0xFFFFFFFF (above +inf's 0xFF800000), -0.0 to +0.0's key. */
 static inline uint32_t sm__float_key(float f)
