@@ -86,6 +86,13 @@ static sm_status check(const sm_masking *m, size_t *len_keep)
         if (!m->x) return sm__fail(SM_EINVAL, "x_masked is wanted but x is NULL");
         if (m->row_bytes == 0) return sm__fail(SM_EINVAL, "row_bytes is 0");
     }
+    size_t isz0 = sm__index_size(m->index_type);
+    if ((st = sm__check_align("noise_in", m->noise_in, 4)) || (st = sm__check_align("noise", m->noise, 4)) ||
+        (st = sm__check_align("ids_shuffle", m->ids_shuffle, isz0)) ||
+        (st = sm__check_align("ids_restore", m->ids_restore, isz0)) ||
+        (st = sm__check_align("ids_keep", m->ids_keep, isz0)) ||
+        (st = sm__check_align("mask", m->mask, m->mask_type == SM_MASK_F32 ? 4 : 1)))
+        return st;
     size_t nl, nk, x_bytes = 0, xm_bytes = 0, noise_bytes, idx_bytes, keep_bytes, mask_bytes;
     size_t isz = sm__index_size(m->index_type);
     if (!sm__mul(m->n, m->l, &nl) || !sm__mul(nl, 8, &idx_bytes) ||
