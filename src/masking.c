@@ -10,8 +10,11 @@ sm_status sm_len_keep(size_t l, double mask_ratio, size_t *len_keep)
     if (!len_keep) return sm__fail(SM_EINVAL, "len_keep is NULL");
     if (!(mask_ratio >= 0.0 && mask_ratio <= 1.0)) /* NaN fails both */
         return sm__fail(SM_EINVAL, "mask_ratio %g is not in [0, 1]", mask_ratio);
-    /* Python's int(L * (1 - r)): both products in double, then truncation. */
-    *len_keep = (size_t)trunc((double)l * (1.0 - mask_ratio));
+    /* Python's int(L * (1 - r)): both products in double, then truncation.
+     * Above 2^53, (double) l can round up past l (to 2^64 for l = SIZE_MAX,
+     * which no size_t holds: converting it is undefined), so clamp to l. */
+    double keep = trunc((double)l * (1.0 - mask_ratio));
+    *len_keep = keep >= (double)l ? l : (size_t)keep;
     return SM_OK;
 }
 
