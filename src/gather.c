@@ -83,7 +83,8 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
     int t = sm__threads_for(n, l * row_bytes);
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t i = 0; i < n; i++) {
-        const char *kept = (const char *)x_masked + i * len_keep * row_bytes;
+        /* x_masked may be NULL when len_keep is 0: NULL + 0 is undefined in C. */
+        const char *kept = len_keep ? (const char *)x_masked + i * len_keep * row_bytes : NULL;
         char *o = (char *)out + i * l * row_bytes;
         if (index_type == SM_INDEX_I32)
             k->unshuffle_u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep,
