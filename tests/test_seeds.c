@@ -3,9 +3,11 @@
  * numpy golden files (tests/golden), the scalar backend, and invariants.
  *
  * Tolerances (README "Seeds kernels" says why):
- *   softmax vs PyTorch and vs scalar: SOFTMAX_ULP ulp per element (ulp
- *     distance on the ordered integer line, so tiny and subnormal outputs
- *     are held to the same count), NaN exactly where PyTorch has NaN;
+ *   softmax vs PyTorch and vs scalar: softmax_ulp(cols) = 8 + cols / 256 ulp
+ *     per element (ulp distance on the ordered integer line, so tiny and
+ *     subnormal outputs are held to the same count), NaN exactly where
+ *     PyTorch has NaN. Measured: <= 7 ulp at cols <= 1024, 16 at 4096
+ *     (SSE4 vs scalar); AVX2 equals PyTorch (AVX2 capability) bit for bit;
  *   position embeddings (float64) vs numpy: 1e-15 absolute (|values| <= 1);
  *   loss vs PyTorch: 2e-6 relative; grad, mean, var, per-patch loss: 4e-6
  *     relative + 1e-7 absolute;
@@ -20,7 +22,14 @@
 #include "seeds_golden.h"
 #include "simdmask.h"
 
-#define SOFTMAX_ULP 8
+/* exp is 1 ulp (SLEEF u10) or < 1 (glibc), x - max is the same IEEE
+ * operation everywhere, 1 / sum and the product 0.5 ulp each: what moves is
+ * the float row sum, whose rounding grows with the additions per lane
+ * (cols / lanes), hence the cols term. */
+static int64_t softmax_ulp(size_t cols)
+{
+    return 8 + (int64_t)(cols / 256);
+}
 
 static sg_file *load(const char *name)
 {
@@ -118,7 +127,7 @@ START_TEST(softmax_golden_6x37)
         ck_assert_msg(ref != NULL, "%s missing", cases[k].t);
         softmax_rows(impls[_i].fn, x, r, c, cases[k].mask, 1, cases[k].fill, out);
         int64_t u = max_ulp(out, ref->v, r * c);
-        ck_assert_msg(u <= SOFTMAX_ULP, "%s %s: %lld ulp from PyTorch", impls[_i].name,
+        ck_assert_msg(u <= softmax_ulp(c), "%s %s: %lld ulp from PyTorch", impls[_i].name,
                       cases[k].t, (long long)u);
     }
     /* all masked: exactly 1/cols with -1e9, NaN with -inf */
@@ -147,7 +156,7 @@ START_TEST(softmax_golden_seed333512)
     to_u8(cm, m);
     softmax_rows(impls[_i].fn, x, r, c, m, 1, fill, out);
     int64_t u = max_ulp(out, ref->v, r * c);
-    ck_assert_msg(u <= SOFTMAX_ULP, "%s: %lld ulp", impls[_i].name, (long long)u);
+    ck_assert_msg(u <= softmax_ulp(c), "%s: %lld ulp", impls[_i].name, (long long)u);
     /* the blog's printout: row 0 is 0.231 0 0 0.769 0 */
     ck_assert(fabsf(out[0] - 0.231f) < 5e-4f && out[1] == 0.0f && fabsf(out[3] - 0.769f) < 5e-4f);
     free(x), free(out), free(m);
@@ -184,7 +193,7 @@ START_TEST(softmax_vs_scalar)
             softmax_rows(sm__scalar_masked_softmax, x, r, c, mask, mr, fill, a);
             softmax_rows(impls[_i].fn, x, r, c, mask, mr, fill, b);
             for (size_t i = 0; i < r * c; i++)
-                ck_assert_msg(ulp_dist(a[i], b[i]) <= SOFTMAX_ULP,
+                ck_assert_msg(ulp_dist(a[i], b[i]) <= softmax_ulp(c),
                               "%s c=%zu mode %d [%zu]: %a vs scalar %a", impls[_i].name, c,
                               mode, i, (double)b[i], (double)a[i]);
             for (size_t i = 0; i < r; i++) {
@@ -251,7 +260,7 @@ START_TEST(softmax_entry)
     ck_assert_str_ne(sm_last_error(), "");
     ck_assert_int_eq(sm_masked_softmax(x, 3, 4, m, 1, -1e9f, out), SM_OK);
     softmax_rows(sm__scalar_masked_softmax, x, 3, 4, m, 1, -1e9f, ref);
-    for (int i = 0; i < 12; i++) ck_assert(ulp_dist(out[i], ref[i]) <= SOFTMAX_ULP);
+    for (int i = 0; i < 12; i++) ck_assert(ulp_dist(out[i], ref[i]) <= softmax_ulp(4));
     ck_assert(out[1] == 0.0f && out[5] == 0.0f);
     ck_assert_int_eq(sm_masked_softmax(x, 3, 4, NULL, 0, -1e9f, x), SM_OK); /* in place */
     for (int i = 0; i < 12; i++) ck_assert(x[i] > 0.0f && x[i] < 1.0f);

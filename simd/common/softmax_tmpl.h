@@ -4,7 +4,9 @@
  *   SMS_SET1, SMS_MAX, SMS_ADD, SMS_SUB, SMS_MUL, SMS_EXP;
  *   SMS_SELECT(x, m, fillv): lanes whose mask byte m[i] is nonzero take fill;
  *   SMS_HSUM, SMS_HMAX: horizontal reductions to a float;
- *   SMS_FN: the function's name.
+ *   SMS_FN: the function's name;
+ *   optional SMS_LOAD_TAIL(p, m, n, fillv) and SMS_STORE_TAIL(p, v, n): the
+ *   first n < SMS_W lanes, where masked loads and stores exist.
  * The structure is PyTorch 1.13's _vec_softmax_lastdim (max by lanes, exp of
  * x - max stored, sum by lanes, then times 1 / sum), so that where the lane
  * count, exp and reduction tree agree (AVX2: SLEEF's expf8_u10, PyTorch's
@@ -23,6 +25,9 @@ static inline SMS_V sms_row_load(const float *x, const uint8_t *mask, size_t i, 
         SMS_V v = SMS_LOAD(x + i);
         return mask ? SMS_SELECT(v, mask + i, fillv) : v;
     }
+#ifdef SMS_LOAD_TAIL /* masked loads: -inf in lanes n.. */
+    return SMS_LOAD_TAIL(x + i, mask ? mask + i : NULL, n, fillv);
+#endif
     float buf[SMS_W];
     uint8_t mb[SMS_W];
     for (size_t j = 0; j < SMS_W; j++) buf[j] = -INFINITY, mb[j] = 0;
@@ -73,9 +78,13 @@ void SMS_FN(const float *x, const uint8_t *mask, float fill, size_t c, float *ou
         if (n == SMS_W) {
             SMS_STORE(out + i, e);
         } else {
+#ifdef SMS_STORE_TAIL
+            SMS_STORE_TAIL(out + i, e, n);
+#else
             float buf[SMS_W];
             SMS_STORE(buf, e);
             memcpy(out + i, buf, n * sizeof(float));
+#endif
         }
     }
     /* A NaN score (unmasked) makes its exp and so the sum NaN: the whole row
