@@ -27,12 +27,15 @@ sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols, const
         return sm__fail(SM_EALIAS, "out overlaps mask");
 
     const struct sm_kernels *k = sm__active();
+    /* A table built before the slot existed leaves it NULL: scalar then. */
+    void (*kern)(const float *, const uint8_t *, float, size_t, float *) =
+        k->masked_softmax ? k->masked_softmax : sm__scalar_masked_softmax;
     /* ~3 passes of 4 bytes per column: 12 bytes of traffic per element. */
     int t = sm__threads_for(rows, cols * 12);
     size_t mstride = mask_rows == 1 ? 0 : cols;
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t r = 0; r < rows; r++)
-        k->masked_softmax(scores + r * cols, mask ? mask + r * mstride : NULL, fill, cols,
+        kern(scores + r * cols, mask ? mask + r * mstride : NULL, fill, cols,
                           out + r * cols);
     return SM_OK;
 }
