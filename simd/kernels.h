@@ -102,6 +102,7 @@ void sm__sse4_masked_softmax(const float *x, const uint8_t *mask, float fill, si
 void sm__avx2_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
 void sm__avx512_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c,
                                float *out);
+void sm__neon_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
 
 /* Order-preserving map of a float to uint32 in PyTorch's sort order: every NaN
  * maps to 0xFFFFFFFF (above +inf's 0xFF800000), -0.0 to +0.0's key. */

@@ -54,6 +54,9 @@ static const struct {
     { "avx512", sm__avx512_masked_softmax,
       SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ },
 #endif
+#ifdef __aarch64__
+    { "neon", sm__neon_masked_softmax, 0 },
+#endif
 };
 #define N_IMPLS (int)(sizeof impls / sizeof impls[0])
 
