@@ -2,9 +2,8 @@
  * libsleef-dev is not multi-arch here, so the exp is our own: the AVX-512
  * one's Cody-Waite reduction and Taylor series to r^7 (max 1 ulp from the
  * correctly rounded exp on every 61st float of [-104, 89], 36.7 M values,
- * checked under
- * qemu; mean 0.005 ulp), with the 2^n scaling done in two halves so that subnormal results
- * are rounded once, as vscalefps does. */
+ * mean 0.005 ulp, checked under qemu), with the 2^n scaling done in two
+ * halves so that subnormal results are rounded once, as vscalefps does. */
 #include <arm_neon.h>
 #include <math.h>
 #include <stdint.h>
