@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "kernels.h"
-#include "neon.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the uint64 keys are built with ST2 of (index, key) word pairs: little-endian only"
