@@ -169,11 +169,10 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
  * sort. Chosen from instructions executed per row (qemu-aarch64 exec trace;
  * README), not from timings, which need an Arm core: radix (8-bit digits)
  * ~40 per key for 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix
- * sums; the 2-lane
- * merge sort ~75-90 per key at L = 257 and growing with log L. Noise rows
- * beyond the packed uint32 path (L > 256) always take the radix (17017 vs
- * 22955 instructions at L = 257); float rows from 256 keys (22854 vs 23536
- * at 257, 18740 vs 14952 at 196). */
+ * sums; the 2-lane merge sort ~75-90 per key at L = 257, growing with
+ * log L. Noise rows beyond the packed uint32 path (L > 256) always take
+ * the radix (17017 vs 22955 instructions at L = 257); float rows from 256
+ * keys (22854 vs 23536 at 257, 18740 vs 14952 at 196). */
 #ifndef SM__NEON_RADIX_MIN_24
 #define SM__NEON_RADIX_MIN_24 257
 #endif
