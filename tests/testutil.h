@@ -25,6 +25,10 @@ Suite *sm_test_suite(void);
 const struct sm_kernels *t_backend(void);
 #define t_scalar() (&sm__kernels_scalar)
 
+/* Whether each test runs in its own process (Check's fork mode, the
+ * default), starting from a library that has not selected a backend yet. */
+extern bool t_forked;
+
 /* Makes the public API run on scalar / on the backend under test. */
 void t_use_scalar(void);
 void t_use_tested(void);
