@@ -197,6 +197,9 @@ START_TEST(random_masking)
     BAD_MASKING(m.noise = (float *)&b.rng, SM_EALIAS);
     BAD_MASKING((m.rng = NULL, m.noise_in = b.noise_in, m.noise = b.noise_in + 8), SM_EALIAS);
     BAD_MASKING(m.ids_shuffle = b.mask, SM_EALIAS);
+    /* The generator is written (advanced): it is an output too, so tokens
+     * read from inside it would change while they are gathered. */
+    BAD_MASKING((m.x = &b.rng.mt[100], m.row_bytes = 1), SM_EALIAS);
     /* The output overlapping the argument struct (len_keep is written there). */
     {
         sm_masking *heap = malloc(sizeof(sm_masking) + 64);
