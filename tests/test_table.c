@@ -220,7 +220,7 @@ END_TEST
 
 Suite *sm_test_suite(void)
 {
-    Suite *s = suite_create("kernels");
+    Suite *s = suite_create("table");
     struct { const char *name; const TTest *fn; } tests[] = {
         { "philox_rows", philox_rows }, { "mt_uniform", mt_uniform },
         { "argsort_noise", argsort_noise }, { "argsort_f32", argsort_f32 },
