@@ -182,8 +182,8 @@ START_TEST(gather_mae_pattern)
     t_rand r = { 0x6D00 };
     for (int iter = 0; iter < 200; iter++) {
         int64_t n = 1 + (int64_t)t_below(&r, 5), l = 1 + (int64_t)t_below(&r, 200), d = 1 + (int64_t)t_below(&r, 40);
-        int64_t k = (int64_t)t_below(&r, (uint64_t)l + 1);
-        if (k == 0) k = 1;
+        /* index.size(1) is free along dim 1: up to twice L, repeats included. */
+        int64_t k = 1 + (int64_t)t_below(&r, 2 * (uint64_t)l);
         size_t es = (size_t)1 << t_below(&r, 4);
         struct gcase g = { .nd = 3, .dim = 1, .es = es, .in_shape = { n, l, d }, .in_strides = { l * d, d, 1 },
                            .ix_shape = { n, k, d }, .ix_strides = { k, 1, 0 } };
