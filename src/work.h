@@ -17,6 +17,13 @@ struct sm__span {
     bool output;
 };
 
+/* SM_EINVAL unless p (NULL allowed) is aligned to `align` bytes, the size of
+ * the elements of a typed array (float, int32, int64). Kernels load those as
+ * C objects, and a misaligned one is undefined behaviour (gcc's vectoriser
+ * peels loops assuming element alignment); byte buffers such as rows of x
+ * take any alignment. */
+sm_status sm__check_align(const char *name, const void *p, size_t align);
+
 /* SM_EALIAS if an output span overlaps any other span. */
 sm_status sm__check_spans(const struct sm__span *s, size_t n);
 
