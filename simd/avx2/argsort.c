@@ -87,6 +87,7 @@ static inline __m256i s64_cx(__m256i v, int m)
 #define SA_NOISE_U32_MAX 256
 #define SA_NOISE_MERGE_MAX 256
 #define SA_NOISE_WIDE_MIN 6144
+#define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 256
 #define SA_F32_MERGE_MAX 256
 #define SA_F32_WIDE_MIN 1024

@@ -94,6 +94,7 @@ static inline __m512i s64_cx(__m512i v, int m)
 #define SA_NOISE_U32_MAX 256
 #define SA_NOISE_MERGE_MAX 448
 #define SA_NOISE_WIDE_MIN 4096
+#define SA_F32_NET_MAX 128
 #define SA_F32_SMALL_MAX 256
 #define SA_F32_MERGE_MAX 1280
 #define SA_F32_WIDE_MIN 1281

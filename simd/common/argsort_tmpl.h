@@ -11,8 +11,9 @@
  *                      values by networks and merges,
  *   SA_NOISE_WIDE_MIN  then below this one LSD radix on 8-bit digits, and
  *                      from it on 12-bit digits;
- *   SA_F32_SMALL_MAX   float keys up to this length (<= 256): packed uint32
- *                      of their top 24 bits, repaired (SA(f32_small));
+ *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
+ *   SA_F32_SMALL_MAX   then up to this one (<= 256): packed uint32 of
+ *                      their top 24 bits, repaired (SA(f32_small));
  *   SA_F32_MERGE_MAX, SA_F32_WIDE_MIN  as for noise (11-bit wide digits)
  *
  * and includes this file. Every path sorts distinct values (key, index), so
@@ -208,7 +209,8 @@ void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratc
 
 void SA(argsort_f32)(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch)
 {
-    int path = l <= SA_F32_SMALL_MAX   ? 0
+    int path = l <= SA_F32_NET_MAX     ? 1
+               : l <= SA_F32_SMALL_MAX ? 0
                : l <= SA_F32_MERGE_MAX ? 1
                : l < SA_F32_WIDE_MIN   ? 3
                                        : 2;
