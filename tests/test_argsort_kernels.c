@@ -76,7 +76,9 @@ enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, P
 /* Noise row: k * 2^-24, k < 2^24, in one of the patterns. */
 static void fill_noise(float *x, size_t l, int pattern)
 {
-    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = (uint32_t)(rnd() >> 40);
+    /* Constant rows: half of them at the largest key, so that a packed
+     * (key bits, index) value reaches all ones. */
+    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = rnd() % 2 ? 0xFFFFFFu : (uint32_t)(rnd() >> 40);
     for (size_t i = 0; i < l; i++) {
         uint32_t k;
         switch (pattern) {

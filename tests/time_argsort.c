@@ -116,10 +116,10 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "paths") == 0) {
         static const size_t ls[] = { 16, 32, 49, 64, 100, 128, 196, 256, 384, 576, 768, 1024,
                                      1568, 2048, 3072, 4096, 6144, 8192, 16384, 65536 };
-        static const char *names[] = { "u32net", "u64merge", "radixwide", "radix8" };
+        static const char *names[] = { "u32net", "u64merge", "radixwide", "radix8", "bucket0", "bucket1", "bucket2" };
         for (int kind = 0; kind < 2; kind++) {
             printf("%s: ns/row by path\n%-8s %6s", kind ? "float keys" : "noise", "isa", "L");
-            for (int p = 0; p < 4; p++) printf(" %10s", names[p]);
+            for (int p = 0; p < 7; p++) printf(" %10s", names[p]);
             printf("\n");
             for (size_t i = 1; i < N_ISAS; i++) {
                 if (!supported(&isas[i])) continue;
@@ -127,9 +127,9 @@ int main(int argc, char **argv)
                     size_t l = ls[j];
                     fill(l, kind);
                     printf("%-8s %6zu", isas[i].name, l);
-                    for (int p = 0; p < 4; p++) {
+                    for (int p = 0; p < 7; p++) {
                         if ((p == 0 && l > 256) || (p == 1 && l > 8192) ||
-                            (p >= 2 && l < 64)) {
+                            (p >= 2 && l < 64) || (p >= 4 && (kind == 1 || l < 257 || l > 16384))) {
                             printf(" %10s", "-");
                             continue;
                         }

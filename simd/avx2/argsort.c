@@ -85,7 +85,7 @@ static inline __m256i s64_cx(__m256i v, int m)
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 256
-#define SA_NOISE_MERGE_MAX 256
+#define SA_NOISE_BUCKET_EXTRA 2
 #define SA_NOISE_WIDE_MIN 6144
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 256

@@ -7,10 +7,11 @@
  *   SA_S64_BIAS        the s64 instantiation's SV_BIAS
  *   SA_NOISE_U32_MAX   noise rows up to this length (<= 256) sort packed
  *                      key << 8 | index uint32 values,
- *   SA_NOISE_MERGE_MAX then up to this one (key << 32 | index) uint64
- *                      values by networks and merges,
- *   SA_NOISE_WIDE_MIN  then below this one LSD radix on 8-bit digits, and
- *                      from it on 12-bit digits;
+ *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
+ *                      with this many extra bucket bits, or (-1) LSD radix
+ *                      on 8-bit digits,
+ *   SA_NOISE_WIDE_MIN  and from this length (<= 16384) LSD radix on 12-bit
+ *                      digits;
  *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
  *   SA_F32_SMALL_MAX   then up to this one (<= 256): packed uint32 of
  *                      their top 24 bits, repaired (SA(f32_small));
@@ -155,9 +156,55 @@ static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *
     }
 }
 
+/* Noise rows longer than 256: most significant digit first, then the packed
+ * uint32 network inside each bucket. With ib = ceil(log2 l) index bits and b
+ * = ib - 8 + extra bucket bits, the key bits below the bucket (24 - b) and
+ * the index fill 32 - extra bits, so one bucket of about 2^(8 - extra) keys
+ * sorts as uint32 values, twice the lanes of uint64 (and a bucket of any
+ * size still sorts, only slower). Buckets are laid out padded, in place. */
+static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t *idx, void *scratch)
+{
+    const int ib = 32 - __builtin_clz((uint32_t)(l - 1));
+    const int b = ib - 8 + extra, shift = 24 - b;
+    const uint32_t nb = 1u << b, lowmask = (1u << shift) - 1, imask = (1u << ib) - 1;
+    uint32_t *cnt = scratch, *off = cnt + nb;
+    uint32_t *a = off + (nb + 15) / 16 * 16;
+    uint32_t *key = idx; /* idx holds the keys until the scatter has read them */
+    for (size_t i = 0; i < l; i++) key[i] = (uint32_t)(noise[i] * 16777216.0f);
+    memset(cnt, 0, nb * sizeof *cnt);
+    for (size_t i = 0; i < l; i++) cnt[key[i] >> shift]++;
+    size_t pos = 0, big = 0;
+    for (uint32_t d = 0; d < nb; d++) {
+        off[d] = (uint32_t)pos;
+        size_t n = cnt[d] ? s32_padded(cnt[d]) : 0;
+        pos += n;
+        big = n > big ? n : big;
+    }
+    uint32_t *q = a + pos;
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = key[i];
+        a[off[k >> shift]++] = (k & lowmask) << ib | (uint32_t)i;
+    }
+    size_t out = 0;
+    for (uint32_t d = 0; d < nb; d++) {
+        size_t m = cnt[d];
+        if (!m) continue;
+        uint32_t *p = a + off[d] - m;
+        size_t n = s32_padded(m);
+        /* A pad equal to a real value (key bits all ones, index 2^ib - 1)
+         * is harmless: equal values are indistinguishable. */
+        for (size_t i = m; i < n; i++) p[i] = UINT32_MAX;
+        const uint32_t *r = s32_sort(p, q, n);
+        for (size_t i = 0; i < m; i++) idx[out + i] = r[i] & imask;
+        out += m;
+    }
+    (void)big;
+}
+
 /* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
  * uint32 network (l <= 256 only); 1: uint64 network and merges; 2: radix
- * with wide digits; 3: radix with 8-bit digits). The kernels below pick the
+ * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
+ * SA(noise_buckets)). The kernels below pick the
  * path by length; the timing tool calls this to measure the cut-overs. */
 void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int path,
                       uint32_t *idx, void *scratch);
@@ -182,6 +229,8 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
             a[i] = ((uint64_t)(uint32_t)(keys[i] * 16777216.0f) << 32 | (uint32_t)i) ^
                    (uint64_t)(SA_S64_BIAS);
         SA(sort64)(a, l, idx);
+    } else if (kind == 0 && path >= 4) {
+        SA(noise_buckets)(keys, l, path - 4, idx, scratch);
     } else if (kind == 0) {
         for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
         SA(radix)(idx, l, 24, path == 2, idx, scratch);
@@ -198,12 +247,17 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
     }
 }
 
+/* Scratch of SA(noise_buckets): 2 x 256 counters, the padded buckets
+ * (<= 2l + 16 x 256) and a bucket's sort scratch (<= 2l + 256) as uint32 is
+ * within SM__ARGSORT_SCRATCH for l <= 16384. */
+_Static_assert(SA_NOISE_WIDE_MIN <= 16384, "noise buckets need l <= 16384");
+
 void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
 {
-    int path = l <= SA_NOISE_U32_MAX     ? 0
-               : l <= SA_NOISE_MERGE_MAX ? 1
-               : l < SA_NOISE_WIDE_MIN   ? 3
-                                         : 2;
+    int path = l <= SA_NOISE_U32_MAX  ? 0
+               : l >= SA_NOISE_WIDE_MIN ? 2
+               : SA_NOISE_BUCKET_EXTRA >= 0 ? 4 + SA_NOISE_BUCKET_EXTRA
+                                            : 3;
     SA(argsort_path)(noise, l, 0, 0, path, idx, scratch);
 }
 
