@@ -37,15 +37,20 @@ sm_status sm_gather_rows(const void *src, size_t n, size_t l, size_t row_bytes, 
     if (bad >= 0) return bad_index(sm__index_at(idx, index_type, (size_t)bad), 1, l);
 
     const struct sm_kernels *kern = sm__active();
+    bool nt = sm__use_nt(out_bytes, row_bytes);
+    void (*g32)(const void *, size_t, const uint32_t *, size_t, void *) =
+        nt && kern->gather_rows_u32_nt ? kern->gather_rows_u32_nt : kern->gather_rows_u32;
+    void (*g64)(const void *, size_t, const int64_t *, size_t, void *) =
+        nt && kern->gather_rows_i64_nt ? kern->gather_rows_i64_nt : kern->gather_rows_i64;
     int t = sm__threads_for(n, k * row_bytes);
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t i = 0; i < n; i++) {
         const char *s = (const char *)src + i * l * row_bytes;
         char *o = (char *)out + i * k * row_bytes;
         if (index_type == SM_INDEX_I32)
-            kern->gather_rows_u32(s, row_bytes, (const uint32_t *)idx + i * k, k, o);
+            g32(s, row_bytes, (const uint32_t *)idx + i * k, k, o);
         else
-            kern->gather_rows_i64(s, row_bytes, (const int64_t *)idx + i * k, k, o);
+            g64(s, row_bytes, (const int64_t *)idx + i * k, k, o);
     }
     return SM_OK;
 }
@@ -80,6 +85,11 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
     if (bad >= 0) return bad_index(sm__index_at(ids_restore, index_type, (size_t)bad), 1, l);
 
     const struct sm_kernels *k = sm__active();
+    bool nt = sm__use_nt(out_bytes, row_bytes);
+    void (*u32)(const void *, const void *, const uint32_t *, size_t, size_t, size_t, void *) =
+        nt && k->unshuffle_u32_nt ? k->unshuffle_u32_nt : k->unshuffle_u32;
+    void (*u64)(const void *, const void *, const int64_t *, size_t, size_t, size_t, void *) =
+        nt && k->unshuffle_i64_nt ? k->unshuffle_i64_nt : k->unshuffle_i64;
     int t = sm__threads_for(n, l * row_bytes);
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t i = 0; i < n; i++) {
@@ -87,11 +97,9 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
         const char *kept = len_keep ? (const char *)x_masked + i * len_keep * row_bytes : NULL;
         char *o = (char *)out + i * l * row_bytes;
         if (index_type == SM_INDEX_I32)
-            k->unshuffle_u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep,
-                             row_bytes, o);
+            u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
         else
-            k->unshuffle_i64(kept, mask_token, (const int64_t *)ids_restore + i * l, l, len_keep,
-                             row_bytes, o);
+            u64(kept, mask_token, (const int64_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
     }
     return SM_OK;
 }

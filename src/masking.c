@@ -25,6 +25,8 @@ struct row_job {
     const sm_masking *m;
     size_t len_keep;
     bool generated; /* noise holds 24-bit generator values */
+    /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
+    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out);
 };
 
 static void mask_row(const struct row_job *j, size_t r, const float *noise, uint32_t *shuffle,
@@ -60,7 +62,7 @@ static void mask_row(const struct row_job *j, size_t r, const float *noise, uint
             k->mask_u8(restore, l, (uint32_t)keep, (uint8_t *)m->mask + r * l);
     }
     if (m->x_masked && keep) {
-        k->gather_rows_u32((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
+        j->gather((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
                            (char *)m->x_masked + r * keep * m->row_bytes);
     }
 }
@@ -156,7 +158,9 @@ sm_status sm_random_masking(sm_masking *m)
         memcpy(m->noise, m->noise_in, n * l * sizeof(float));
     }
 
-    struct row_job job = { k, m, len_keep, m->rng != NULL };
+    struct row_job job = { k, m, len_keep, m->rng != NULL, k->gather_rows_u32 };
+    if (m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) && k->gather_rows_u32_nt)
+        job.gather = k->gather_rows_u32_nt;
     uint64_t row0 = m->rng ? m->rng->row : 0;
 #pragma omp parallel num_threads(t)
     {

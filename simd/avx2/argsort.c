@@ -1,0 +1,90 @@
+/* AVX2 argsort: the vector traits for sort_tmpl.h (8 x uint32, 4 x uint64 in
+ * ymm registers) and the cut-overs measured on Zen 4. AVX2 has no unsigned
+ * 64-bit compare or min/max: uint64 values are kept with the top bit flipped
+ * (SV_BIAS) so that the signed compare orders them. */
+#include <immintrin.h>
+
+#include "kernels.h"
+
+static inline __m256i avx2_perm32(__m256i v, int m)
+{
+    switch (m) {
+    case 1: return _mm256_shuffle_epi32(v, 0xB1);
+    case 2: return _mm256_shuffle_epi32(v, 0x4E);
+    case 3: return _mm256_shuffle_epi32(v, 0x1B);
+    case 4: return _mm256_permute4x64_epi64(v, 0x4E);
+    default: {
+        __m256i iota = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+        return _mm256_permutevar8x32_epi32(v, _mm256_xor_si256(iota, _mm256_set1_epi32(m)));
+    }
+    }
+}
+
+static inline __m256i avx2_perm64(__m256i v, int m)
+{
+    switch (m) {
+    case 1: return _mm256_shuffle_epi32(v, 0x4E);
+    case 2: return _mm256_permute4x64_epi64(v, 0x4E);
+    default: return _mm256_permute4x64_epi64(v, 0x1B);
+    }
+}
+
+/* ------------------------------------------------------------ uint32 lanes */
+#define SV __m256i
+#define ST uint32_t
+#define SW 8
+#define SN(x) s32_##x
+#define SV_BIAS 0u
+#define SV_RUN_REGS 16
+static inline __m256i s32_load(const uint32_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+static inline void s32_store(uint32_t *p, __m256i v) { _mm256_storeu_si256((__m256i *)p, v); }
+static inline __m256i s32_rev(__m256i v) { return avx2_perm32(v, 7); }
+static inline void s32_minmax(__m256i *a, __m256i *b)
+{
+    __m256i lo = _mm256_min_epu32(*a, *b);
+    *b = _mm256_max_epu32(*a, *b);
+    *a = lo;
+}
+static inline __m256i s32_cx(__m256i v, int m)
+{
+    __m256i p = avx2_perm32(v, m), lo = _mm256_min_epu32(v, p), hi = _mm256_max_epu32(v, p);
+    /* Lanes with m's highest bit set take the maximum. */
+    if (m >= 4) return _mm256_blend_epi32(lo, hi, 0xF0);
+    if (m >= 2) return _mm256_blend_epi32(lo, hi, 0xCC);
+    return _mm256_blend_epi32(lo, hi, 0xAA);
+}
+#include "common/sort_tmpl.h"
+
+/* ------------------------------------------------------------ uint64 lanes */
+#define SV __m256i
+#define ST uint64_t
+#define SW 4
+#define SN(x) s64_##x
+#define SV_BIAS 0x8000000000000000u
+#define SV_RUN_REGS 16
+static inline __m256i s64_load(const uint64_t *p) { return _mm256_loadu_si256((const __m256i *)p); }
+static inline void s64_store(uint64_t *p, __m256i v) { _mm256_storeu_si256((__m256i *)p, v); }
+static inline __m256i s64_rev(__m256i v) { return avx2_perm64(v, 3); }
+static inline void s64_minmax(__m256i *a, __m256i *b)
+{
+    __m256i gt = _mm256_cmpgt_epi64(*a, *b), lo = _mm256_blendv_epi8(*a, *b, gt);
+    *b = _mm256_blendv_epi8(*b, *a, gt);
+    *a = lo;
+}
+/* One compare: a lane takes its partner where (v > p) differs from whether
+ * the lane is one that keeps the maximum. */
+static inline __m256i s64_cx(__m256i v, int m)
+{
+    __m256i p = avx2_perm64(v, m), gt = _mm256_cmpgt_epi64(v, p);
+    __m256i hi = m >= 2 ? _mm256_set_epi64x(-1, -1, 0, 0) : _mm256_set_epi64x(-1, 0, -1, 0);
+    return _mm256_blendv_epi8(v, p, _mm256_xor_si256(gt, hi));
+}
+#include "common/sort_tmpl.h"
+
+/* ----------------------------------------------------------------- argsort */
+#define SA(x) sm__avx2_##x
+#define SA_S64_BIAS 0x8000000000000000u
+#define SA_NOISE_U32_MAX 256
+#define SA_NOISE_RADIX_MIN 4096
+#define SA_F32_RADIX_MIN 4096
+#include "common/argsort_tmpl.h"

@@ -1,0 +1,211 @@
+/*
+ * Sorting of unsigned lanes in vector registers, written once over a small
+ * vector-traits layer and included by each ISA's argsort.c once per lane type
+ * (x86-simd-sort's model, in C). Before including, define:
+ *
+ *   SV            the vector type           ST   its lane type (uint32/64_t)
+ *   SW            lanes per vector          SN(x) a prefix for every name
+ *   SV_BIAS       xor that the ISA's compare needs to order ST as unsigned
+ *                 (1 << 63 where only a signed 64-bit compare exists, else 0)
+ *   SV_RUN_REGS   registers sorted as one block (a power of two)
+ *
+ * and these static inline functions (m is a constant after inlining):
+ *
+ *   SV   SN(load)(const ST *p)        SV   SN(rev)(SV v)     lanes reversed
+ *   void SN(store)(ST *p, SV v)       void SN(minmax)(SV *a, SV *b)
+ *   SV   SN(cx)(SV v, int m)  lanes i and i ^ m compare-exchanged, the
+ *                             smaller one to the lower lane
+ *
+ * What it makes: SN(padded)(n), the length a buffer of n values is padded
+ * to, and SN(sort)(p, q, n), which sorts p[0 .. n) (n = SN(padded)(count),
+ * padding above every real value) with q[0 .. n) as scratch and returns where
+ * the result is (p or q).
+ *
+ * Algorithm: a block of up to SV_RUN_REGS registers is sorted by a bitonic
+ * network (every register sorted in itself, then merged pairwise), longer
+ * arrays as blocks merged by a vectorised merge of two sorted streams (one
+ * register pair in flight, the bitonic merge of two registers per step).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifndef SM__SORT_TMPL_ONCE
+#define SM__SORT_TMPL_ONCE
+/* Every network loop must be unrolled for its registers to stay registers. */
+#define SM__UNROLL _Pragma("GCC unroll 64")
+#define SM__INLINE static inline __attribute__((always_inline))
+#endif
+
+/* Bitonic merge of a bitonic register into ascending order. */
+SM__INLINE SV SN(merge_reg)(SV v)
+{
+    SM__UNROLL
+    for (int t = __builtin_ctz(SW) - 1; t >= 0; t--) v = SN(cx)(v, 1 << t);
+    return v;
+}
+
+/* Sorts one register: blocks of s lanes are merged by comparing lane i with
+ * its mirror i ^ (s - 1), then bitonic steps, so no direction flips. */
+SM__INLINE SV SN(sort_reg)(SV v)
+{
+    SM__UNROLL
+    for (int ls = 1; ls <= __builtin_ctz(SW); ls++) {
+        v = SN(cx)(v, (1 << ls) - 1);
+        SM__UNROLL
+        for (int t = ls - 2; t >= 0; t--) v = SN(cx)(v, 1 << t);
+    }
+    return v;
+}
+
+/* Two sorted registers in, a <= b out, both sorted. */
+SM__INLINE void SN(merge2)(SV *a, SV *b)
+{
+    SV p = SN(rev)(*b);
+    SN(minmax)(a, &p);
+    *a = SN(merge_reg)(*a);
+    *b = SN(merge_reg)(p);
+}
+
+/* Merges the sorted runs of 2^(lb-1) registers of v[0 .. r) pairwise. */
+SM__INLINE void SN(merge_level)(SV *v, int r, int lb)
+{
+    const int b = 1 << lb;
+    SM__UNROLL
+    for (int k = 0; k < (r >> lb); k++) {
+        SV *w = v + (k << lb), lo[32], hi[32];
+        /* Element x of the first half against element n-1-x: the minima
+         * (first half) and the maxima (second half, in x order) are each
+         * bitonic and every minimum is below every maximum. */
+        SM__UNROLL
+        for (int i = 0; i < b / 2; i++) {
+            lo[i] = w[i];
+            hi[i] = SN(rev)(w[b - 1 - i]);
+            SN(minmax)(&lo[i], &hi[i]);
+        }
+        SM__UNROLL
+        for (int i = 0; i < b / 2; i++) w[i] = lo[i], w[b / 2 + i] = hi[i];
+        SM__UNROLL
+        for (int t = lb - 2; t >= 0; t--) {
+            const int d = 1 << t;
+            SM__UNROLL
+            for (int i = 0; i < b; i++)
+                if (!(i & d)) SN(minmax)(&w[i], &w[i + d]);
+        }
+        SM__UNROLL
+        for (int i = 0; i < b; i++) w[i] = SN(merge_reg)(w[i]);
+    }
+}
+
+/* Sorts r registers (a power of two) as one sequence. The levels are
+ * separate calls with constant arguments, so that every loop has a constant
+ * trip count when clang unrolls it (it unrolls inner loops first). */
+SM__INLINE void SN(sort_regs)(SV *v, int r)
+{
+    SM__UNROLL
+    for (int i = 0; i < r; i++) v[i] = SN(sort_reg)(v[i]);
+    if (r >= 2) SN(merge_level)(v, r, 1);
+    if (r >= 4) SN(merge_level)(v, r, 2);
+    if (r >= 8) SN(merge_level)(v, r, 3);
+    if (r >= 16) SN(merge_level)(v, r, 4);
+    if (r >= 32) SN(merge_level)(v, r, 5);
+}
+
+SM__INLINE void SN(sort_fixed)(ST *p, int r)
+{
+    SV v[SV_RUN_REGS];
+    SM__UNROLL
+    for (int i = 0; i < r; i++) v[i] = SN(load)(p + i * SW);
+    SN(sort_regs)(v, r);
+    SM__UNROLL
+    for (int i = 0; i < r; i++) SN(store)(p + i * SW, v[i]);
+}
+
+/* One specialised network per register count. */
+static void SN(sort_block)(ST *p, size_t r)
+{
+    switch (r) {
+    case 1: SN(sort_fixed)(p, 1); break;
+    case 2: SN(sort_fixed)(p, 2); break;
+    case 4: SN(sort_fixed)(p, 4); break;
+    case 8: SN(sort_fixed)(p, 8); break;
+#if SV_RUN_REGS >= 16
+    case 16: SN(sort_fixed)(p, 16); break;
+#endif
+#if SV_RUN_REGS >= 32
+    case 32: SN(sort_fixed)(p, 32); break;
+#endif
+    default: break;
+    }
+}
+
+/* Merges sorted x[0 .. nx) and y[0 .. ny) (both multiples of SW, >= SW) into
+ * out: the register b holds the SW largest values seen, the next register
+ * comes from the stream whose head is smaller, and the lower half of each
+ * two-register merge is final. */
+static void SN(merge_runs)(const ST *x, size_t nx, const ST *y, size_t ny, ST *out)
+{
+    SV a = SN(load)(x), b = SN(load)(y);
+    size_t ix = SW, iy = SW;
+    SN(merge2)(&a, &b);
+    SN(store)(out, a);
+    out += SW;
+    while (ix < nx && iy < ny) {
+        const ST *src;
+        if ((x[ix] ^ SV_BIAS) < (y[iy] ^ SV_BIAS)) src = x + ix, ix += SW;
+        else src = y + iy, iy += SW;
+        a = SN(load)(src);
+        SN(merge2)(&a, &b);
+        SN(store)(out, a);
+        out += SW;
+    }
+    /* One stream left: its registers still merge with b in turn. */
+    const ST *rest = ix < nx ? x + ix : y + iy;
+    size_t left = ix < nx ? nx - ix : ny - iy;
+    for (size_t i = 0; i < left; i += SW) {
+        a = SN(load)(rest + i);
+        SN(merge2)(&a, &b);
+        SN(store)(out, a);
+        out += SW;
+    }
+    SN(store)(out, b);
+}
+
+/* n values padded to what SN(sort) needs: a power-of-two count of registers
+ * up to a block, whole blocks above. */
+static inline size_t SN(padded)(size_t n)
+{
+    const size_t run = (size_t)SV_RUN_REGS * SW;
+    if (n > run) return (n + run - 1) / run * run;
+    size_t r = 1;
+    while (r * SW < n) r *= 2;
+    return r * SW;
+}
+
+static ST *SN(sort)(ST *p, ST *q, size_t n)
+{
+    const size_t run = (size_t)SV_RUN_REGS * SW;
+    if (n <= run) {
+        SN(sort_block)(p, n / SW);
+        return p;
+    }
+    for (size_t i = 0; i < n; i += run) SN(sort_block)(p + i, SV_RUN_REGS);
+    for (size_t w = run; w < n; w *= 2) {
+        for (size_t i = 0; i < n; i += 2 * w) {
+            if (i + w >= n) memcpy(q + i, p + i, (n - i) * sizeof *p);
+            else SN(merge_runs)(p + i, w, p + i + w, n - i - w < w ? n - i - w : w, q + i);
+        }
+        ST *t = p;
+        p = q;
+        q = t;
+    }
+    return p;
+}
+
+#undef SV
+#undef ST
+#undef SW
+#undef SN
+#undef SV_BIAS
+#undef SV_RUN_REGS
