@@ -320,4 +320,5 @@ const struct sm_kernels sm__kernels_neon = {
     .gather_rows_i64 = neon_gather_rows_i64,
     .unshuffle_u32 = neon_unshuffle_u32,
     .unshuffle_i64 = neon_unshuffle_i64,
+    .masked_softmax = sm__neon_masked_softmax,
 };
