@@ -7,4 +7,5 @@ const struct sm_kernels sm__kernels_sse4 = {
     .required = SM_CPU_SSE41 | SM_CPU_SSE42 | SM_CPU_POPCNT,
     SMV_COMMON_SLOTS,
     .inverse_perm = inverse_perm_scalar8,
+    .masked_softmax = sm__sse4_masked_softmax,
 };
