@@ -194,8 +194,8 @@ int main(int argc, char **argv)
             for (int j = 0; j < 3; j++) unshuffle(k, rbs[j], 4u << 20);
         }
         if (!strcmp(what, "gather4")) {
-            static const size_t rbs[] = { 64, 256, 768, 1024, 3072, 8192 };
-            for (int j = 0; j < 6; j++) gather(k, rbs[j], 4u << 20);
+            static const size_t rbs[] = { 64, 256, 768, 1024, 3072, 4096, 8192, 16384 };
+            for (int j = 0; j < 8; j++) gather(k, rbs[j], 4u << 20);
         }
         if (all || !strcmp(what, "gather")) {
             static const size_t rbs[] = { 64, 256, 768, 3072 };
