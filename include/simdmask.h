@@ -246,6 +246,109 @@ SM_API const char *sm_cpu_feature_name(uint32_t bit);
 SM_API sm_status sm_set_num_threads(int n);
 SM_API int sm_get_num_threads(void);
 
+/* ------------------------------------------------------------------ seeds
+ * Masked softmax, focus-range masking, patchify, position embeddings and the
+ * MAE loss (SPEC sections 1, 5, 6). */
+
+/* Status of sm_mae_loss when the mask removes no patch: MAE's
+ * (loss * mask).sum() / mask.sum() would be 0 / 0 = NaN. */
+#define SM_ENOREMOVED ((sm_status)8)
+
+/* Element types of position embeddings. */
+typedef enum sm_float_type {
+    SM_F64 = 0,           /* double, as MAE's numpy code computes it */
+    SM_F32 = 1            /* float: the double result rounded, as MAE's .float() */
+} sm_float_type;
+
+/* PyTorch's masked_fill(mask, -1e9) value, as float32. */
+#define SM_SOFTMAX_FILL (-1e9f)
+
+/* out = softmax(scores.masked_fill(mask, fill), dim=-1) for scores[rows][cols]
+ * float32. mask is bool bytes (nonzero: masked) of mask_rows rows: 1 is a
+ * column mask broadcast over rows ([1, cols]), rows is one mask row per
+ * scores row ([rows, cols]); mask NULL with mask_rows 0 is plain softmax.
+ * The row maximum is subtracted before exp. A fully masked row gives 1/cols
+ * with a finite fill and NaN with -INFINITY, as PyTorch does. out may be
+ * scores itself (in place); any other overlap is SM_EALIAS.
+ * Accuracy: within 8 + cols / 256 ulp of PyTorch's CPU result and of the
+ * scalar backend (README: why); exp is SLEEF's 1-ulp expf on x86, and the
+ * AVX2 backend reproduces PyTorch 1.13 at its AVX2 capability bit for bit. */
+SM_API sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols,
+                                   const uint8_t *mask, size_t mask_rows, float fill,
+                                   float *out);
+
+/* Focus-range masking (seed 004): positions [begin, end) get weight
+ * focus_rate, the others 1 - focus_rate (rounded to float32, as
+ * torch.tensor(weights) does); L - len_keep positions per sample are drawn by
+ * weighted sampling without replacement (the smallest keys Exp(1) / w, i.e.
+ * the top-k of w / Exp(1)), their noise is set to 1.1 so that they sort last,
+ * and random masking proceeds as sm_random_masking. end > L is an error
+ * (never resized). m->rng is required (m->noise_in must be NULL):
+ *   SM_RNG_TORCH: bit for bit torch.multinomial(weights, L - len_keep,
+ *     replacement=False) followed by torch.rand(N, L), PyTorch 1.13 CPU; the
+ *     N * L exponential draws take 2 words each, then N * L uniforms.
+ *   SM_RNG_PHILOX: uniforms as sm_random_masking; the exponential of (row n,
+ *     column c) comes from counter (2^31 + c / 2, stream, n lo, n hi), words
+ *     2(c % 2) and 2(c % 2) + 1 as 53 bits, so it never meets a noise draw.
+ * m->noise, if given, receives the noise with the 1.1 entries. */
+typedef struct sm_focus {
+    size_t begin;               /* first focus position (token index) */
+    size_t end;                 /* one past the last; begin <= end <= l */
+    double focus_rate;          /* weight inside the range, in [0, 1] */
+} sm_focus;
+
+SM_API sm_status sm_focus_masking(sm_masking *m, const sm_focus *focus);
+
+/* MAE's patchify: imgs[n][c][h][w] -> patches[n][(h/p)(w/p)][p*p*c]
+ * (einsum nchpwq->nhwpqc), elements of elem_size 2 or 4 bytes (bit copies).
+ * h and w must both divide by p; h != w is fine. */
+SM_API sm_status sm_patchify(const void *imgs, size_t n, size_t c, size_t h, size_t w,
+                             size_t p, size_t elem_size, void *patches);
+/* The inverse: patches[n][(h/p)(w/p)][p*p*c] -> imgs[n][c][h][w]. */
+SM_API sm_status sm_unpatchify(const void *patches, size_t n, size_t c, size_t h, size_t w,
+                               size_t p, size_t elem_size, void *imgs);
+
+/* MAE's get_2d_sincos_pos_embed for a grid_h x grid_w grid (MAE: square):
+ * out[cls + grid_h * grid_w][embed_dim], row cls + i * grid_w + j holds
+ * [sin(j w), cos(j w), sin(i w), cos(i w)] over w_k = 1 / 10000^(k / (D/4)),
+ * k < D/4 (the first half encodes the column, as MAE's meshgrid does);
+ * cls_token nonzero puts a row of zeros first. embed_dim divides by 4. */
+SM_API sm_status sm_pos_embed_2d(size_t embed_dim, size_t grid_h, size_t grid_w, int cls_token,
+                                 sm_float_type type, void *out);
+
+/* MAE's get_1d_sincos_pos_embed_from_grid: out[m][embed_dim] =
+ * [sin(pos w), cos(pos w)] with w_k = 1 / 10000^(k / (D/2)), k < D/2; pos NULL
+ * means positions 0 .. m - 1. embed_dim is even. */
+SM_API sm_status sm_pos_embed_1d(size_t embed_dim, const double *pos, size_t m,
+                                 sm_float_type type, void *out);
+
+/* MAE's forward_loss on pred and target patches [n][l][d] and mask [n][l]
+ * (1 removed, 0 kept; other weights are used as given):
+ *   norm_pix: target = (target - mean) / sqrt(var + 1e-6), mean and unbiased
+ *             var over each patch's d values;
+ *   patch_loss[n][l] = mean over d of (pred - target)^2;
+ *   loss = sum(patch_loss * mask) / sum(mask).
+ * Sums run in double, so the result is the exact value rounded (PyTorch's
+ * float32 reductions agree to ~1e-6 relative). A mask that sums to 0 is
+ * SM_ENOREMOVED, not NaN. Outputs besides loss are optional (NULL):
+ * mean and var (the unbiased variance, computed whether or not norm_pix) let
+ * a caller undo the normalisation; grad = d loss / d pred
+ * = 2 (pred - target) mask / (d sum(mask)). d >= 2 with norm_pix. */
+typedef struct sm_mae_loss {
+    size_t n, l, d;
+    const float *pred;
+    const float *target;        /* the patchified images */
+    const float *mask;
+    int norm_pix;
+    float *loss;                /* [1], required */
+    float *patch_loss;          /* [n][l] */
+    float *mean;                /* [n][l] */
+    float *var;                 /* [n][l] */
+    float *grad;                /* [n][l][d] */
+} sm_mae_loss;
+
+SM_API sm_status sm_mae_loss_compute(const sm_mae_loss *a);
+
 #ifdef __cplusplus
 }
 #endif

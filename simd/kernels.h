@@ -62,6 +62,21 @@ struct sm_kernels {
                           size_t len_keep, size_t row_bytes, void *out);
     void (*unshuffle_i64)(const void *kept, const void *token, const int64_t *restore, size_t l,
                           size_t len_keep, size_t row_bytes, void *out);
+
+    /* The four above with non-temporal stores, for outputs larger than the
+     * last-level cache (src/gather.c decides); NULL: use the plain kernel. */
+    void (*gather_rows_u32_nt)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k,
+                               void *out);
+    void (*gather_rows_i64_nt)(const void *src, size_t row_bytes, const int64_t *idx, size_t k,
+                               void *out);
+    void (*unshuffle_u32_nt)(const void *kept, const void *token, const uint32_t *restore, size_t l,
+                             size_t len_keep, size_t row_bytes, void *out);
+    void (*unshuffle_i64_nt)(const void *kept, const void *token, const int64_t *restore, size_t l,
+                             size_t len_keep, size_t row_bytes, void *out);
+    /* --- seeds: masked softmax of one row of c floats (SPEC 5):
+     * out = softmax(mask[i] ? fill : x[i]), max subtracted first; mask NULL:
+     * none; out may equal x (x[i] is read before out[i] is written). */
+    void (*masked_softmax)(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
 };
 
 /* Every backend that may be compiled in; src/dispatch.c lists those that are. */
@@ -90,6 +105,15 @@ void sm__scalar_unshuffle_u32(const void *kept, const void *token, const uint32_
                               size_t l, size_t len_keep, size_t row_bytes, void *out);
 void sm__scalar_unshuffle_i64(const void *kept, const void *token, const int64_t *restore,
                               size_t l, size_t len_keep, size_t row_bytes, void *out);
+/* seeds */
+void sm__scalar_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c,
+                               float *out);
+/* The per-ISA softmax kernels, for their tables and the tests. */
+void sm__sse4_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
+void sm__avx2_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
+void sm__avx512_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c,
+                               float *out);
+void sm__neon_masked_softmax(const float *x, const uint8_t *mask, float fill, size_t c, float *out);
 
 /* x86 argsort kernels (simd/<isa>/argsort.c, over simd/common/sort_tmpl.h),
  * for the x86 tables' argsort slots and for the tests. */
@@ -100,6 +124,10 @@ void sm__avx2_argsort_f32(const float *keys, size_t l, int descending, uint32_t 
 void sm__avx512_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
 void sm__avx512_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx,
                             void *scratch);
+
+/* NEON argsort kernels (simd/neon/argsort.c), for the NEON table and the tests. */
+void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
+void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);
 
 /* Order-preserving map of a float to uint32 in PyTorch's sort order: every NaN
  * maps to 0xFFFFFFFF (above +inf's 0xFF800000), -0.0 to +0.0's key. */

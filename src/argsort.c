@@ -17,6 +17,10 @@ sm_status sm_argsort(const float *keys, size_t n_rows, size_t l, sm_order order,
     if (l > (index_type == SM_INDEX_I32 ? (size_t)INT32_MAX : (size_t)UINT32_MAX))
         return sm__fail(SM_EOVERFLOW, "l %zu does not fit %s indices", l,
                         index_type == SM_INDEX_I32 ? "int32" : "the library's 32-bit");
+    sm_status st;
+    if ((st = sm__check_align("keys", keys, 4)) ||
+        (st = sm__check_align("indices", indices, sm__index_size(index_type))))
+        return st;
     size_t count, key_bytes, idx_bytes;
     if (!sm__mul(n_rows, l, &count) || !sm__mul(count, 4, &key_bytes) ||
         !sm__mul(count, sm__index_size(index_type), &idx_bytes))

@@ -23,6 +23,7 @@ const char *sm_last_error(void)
 
 const char *sm_strerror(sm_status status)
 {
+    if (status == SM_ENOREMOVED) return "no removed patch"; /* seeds: sm_mae_loss */
     switch (status) {
     case SM_OK: return "success";
     case SM_EINVAL: return "invalid argument";

@@ -19,6 +19,8 @@ sm_status sm_gather_rows(const void *src, size_t n, size_t l, size_t row_bytes, 
     if (row_bytes == 0) return sm__fail(SM_EINVAL, "row_bytes is 0");
     if (index_type != SM_INDEX_I64 && index_type != SM_INDEX_I32)
         return sm__fail(SM_EINVAL, "unknown index type %d", (int)index_type);
+    sm_status st = sm__check_align("idx", idx, sm__index_size(index_type));
+    if (st) return st;
     size_t src_bytes, nk, out_bytes, idx_bytes;
     if (!sm__mul(n, l, &src_bytes) || !sm__mul(src_bytes, row_bytes, &src_bytes) ||
         !sm__mul(n, k, &nk) || !sm__mul(nk, row_bytes, &out_bytes) ||
@@ -30,21 +32,25 @@ sm_status sm_gather_rows(const void *src, size_t n, size_t l, size_t row_bytes, 
         { "idx", idx, idx_bytes, false },
         { "out", out, out_bytes, true },
     };
-    sm_status st = sm__check_spans(spans, 3);
-    if (st) return st;
+    if ((st = sm__check_spans(spans, 3))) return st;
     ptrdiff_t bad = sm__find_bad_index(idx, index_type, nk, l);
     if (bad >= 0) return bad_index(sm__index_at(idx, index_type, (size_t)bad), 1, l);
 
     const struct sm_kernels *kern = sm__active();
+    bool nt = sm__use_nt(out_bytes, row_bytes);
+    void (*g32)(const void *, size_t, const uint32_t *, size_t, void *) =
+        nt && kern->gather_rows_u32_nt ? kern->gather_rows_u32_nt : kern->gather_rows_u32;
+    void (*g64)(const void *, size_t, const int64_t *, size_t, void *) =
+        nt && kern->gather_rows_i64_nt ? kern->gather_rows_i64_nt : kern->gather_rows_i64;
     int t = sm__threads_for(n, k * row_bytes);
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t i = 0; i < n; i++) {
         const char *s = (const char *)src + i * l * row_bytes;
         char *o = (char *)out + i * k * row_bytes;
         if (index_type == SM_INDEX_I32)
-            kern->gather_rows_u32(s, row_bytes, (const uint32_t *)idx + i * k, k, o);
+            g32(s, row_bytes, (const uint32_t *)idx + i * k, k, o);
         else
-            kern->gather_rows_i64(s, row_bytes, (const int64_t *)idx + i * k, k, o);
+            g64(s, row_bytes, (const int64_t *)idx + i * k, k, o);
     }
     return SM_OK;
 }
@@ -61,6 +67,8 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
     if (len_keep > l) return sm__fail(SM_EINVAL, "len_keep %zu is larger than l %zu", len_keep, l);
     if (index_type != SM_INDEX_I64 && index_type != SM_INDEX_I32)
         return sm__fail(SM_EINVAL, "unknown index type %d", (int)index_type);
+    sm_status st = sm__check_align("ids_restore", ids_restore, sm__index_size(index_type));
+    if (st) return st;
     size_t nl, out_bytes, idx_bytes, kept_bytes;
     if (!sm__mul(n, l, &nl) || !sm__mul(nl, row_bytes, &out_bytes) ||
         !sm__mul(nl, sm__index_size(index_type), &idx_bytes))
@@ -72,23 +80,26 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
         { "ids_restore", ids_restore, idx_bytes, false },
         { "out", out, out_bytes, true },
     };
-    sm_status st = sm__check_spans(spans, 4);
-    if (st) return st;
+    if ((st = sm__check_spans(spans, 4))) return st;
     ptrdiff_t bad = sm__find_bad_index(ids_restore, index_type, nl, l);
     if (bad >= 0) return bad_index(sm__index_at(ids_restore, index_type, (size_t)bad), 1, l);
 
     const struct sm_kernels *k = sm__active();
+    bool nt = sm__use_nt(out_bytes, row_bytes);
+    void (*u32)(const void *, const void *, const uint32_t *, size_t, size_t, size_t, void *) =
+        nt && k->unshuffle_u32_nt ? k->unshuffle_u32_nt : k->unshuffle_u32;
+    void (*u64)(const void *, const void *, const int64_t *, size_t, size_t, size_t, void *) =
+        nt && k->unshuffle_i64_nt ? k->unshuffle_i64_nt : k->unshuffle_i64;
     int t = sm__threads_for(n, l * row_bytes);
 #pragma omp parallel for num_threads(t) schedule(static)
     for (size_t i = 0; i < n; i++) {
-        const char *kept = (const char *)x_masked + i * len_keep * row_bytes;
+        /* x_masked may be NULL when len_keep is 0: NULL + 0 is undefined in C. */
+        const char *kept = len_keep ? (const char *)x_masked + i * len_keep * row_bytes : NULL;
         char *o = (char *)out + i * l * row_bytes;
         if (index_type == SM_INDEX_I32)
-            k->unshuffle_u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep,
-                             row_bytes, o);
+            u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
         else
-            k->unshuffle_i64(kept, mask_token, (const int64_t *)ids_restore + i * l, l, len_keep,
-                             row_bytes, o);
+            u64(kept, mask_token, (const int64_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
     }
     return SM_OK;
 }
@@ -167,6 +178,7 @@ sm_status sm_gather(const sm_view *input, size_t elem_size, int dim, const sm_vi
                             d, ix.shape[d], in.shape[d], dim);
     if (ix.numel == 0) return SM_OK;
     if (!out) return sm__fail(SM_EINVAL, "out is NULL");
+    if ((st = sm__check_align("index data", index->data, 8))) return st;
     size_t in_bytes, ix_bytes, out_bytes;
     if (!sm__mul(in.extent, elem_size, &in_bytes) || !sm__mul(ix.extent, 8, &ix_bytes) ||
         !sm__mul(ix.numel, elem_size, &out_bytes))

@@ -10,8 +10,11 @@ sm_status sm_len_keep(size_t l, double mask_ratio, size_t *len_keep)
     if (!len_keep) return sm__fail(SM_EINVAL, "len_keep is NULL");
     if (!(mask_ratio >= 0.0 && mask_ratio <= 1.0)) /* NaN fails both */
         return sm__fail(SM_EINVAL, "mask_ratio %g is not in [0, 1]", mask_ratio);
-    /* Python's int(L * (1 - r)): both products in double, then truncation. */
-    *len_keep = (size_t)trunc((double)l * (1.0 - mask_ratio));
+    /* Python's int(L * (1 - r)): both products in double, then truncation.
+     * Above 2^53, (double) l can round up past l (to 2^64 for l = SIZE_MAX,
+     * which no size_t holds: converting it is undefined), so clamp to l. */
+    double keep = trunc((double)l * (1.0 - mask_ratio));
+    *len_keep = keep >= (double)l ? l : (size_t)keep;
     return SM_OK;
 }
 
@@ -22,6 +25,8 @@ struct row_job {
     const sm_masking *m;
     size_t len_keep;
     bool generated; /* noise holds 24-bit generator values */
+    /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
+    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out);
 };
 
 static void mask_row(const struct row_job *j, size_t r, const float *noise, uint32_t *shuffle,
@@ -57,7 +62,7 @@ static void mask_row(const struct row_job *j, size_t r, const float *noise, uint
             k->mask_u8(restore, l, (uint32_t)keep, (uint8_t *)m->mask + r * l);
     }
     if (m->x_masked && keep) {
-        k->gather_rows_u32((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
+        j->gather((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
                            (char *)m->x_masked + r * keep * m->row_bytes);
     }
 }
@@ -86,6 +91,13 @@ static sm_status check(const sm_masking *m, size_t *len_keep)
         if (!m->x) return sm__fail(SM_EINVAL, "x_masked is wanted but x is NULL");
         if (m->row_bytes == 0) return sm__fail(SM_EINVAL, "row_bytes is 0");
     }
+    size_t isz0 = sm__index_size(m->index_type);
+    if ((st = sm__check_align("noise_in", m->noise_in, 4)) || (st = sm__check_align("noise", m->noise, 4)) ||
+        (st = sm__check_align("ids_shuffle", m->ids_shuffle, isz0)) ||
+        (st = sm__check_align("ids_restore", m->ids_restore, isz0)) ||
+        (st = sm__check_align("ids_keep", m->ids_keep, isz0)) ||
+        (st = sm__check_align("mask", m->mask, m->mask_type == SM_MASK_F32 ? 4 : 1)))
+        return st;
     size_t nl, nk, x_bytes = 0, xm_bytes = 0, noise_bytes, idx_bytes, keep_bytes, mask_bytes;
     size_t isz = sm__index_size(m->index_type);
     if (!sm__mul(m->n, m->l, &nl) || !sm__mul(nl, 8, &idx_bytes) ||
@@ -99,7 +111,7 @@ static sm_status check(const sm_masking *m, size_t *len_keep)
     keep_bytes = nk * isz;
     mask_bytes = nl * (m->mask_type == SM_MASK_F32 ? 4 : 1);
     struct sm__span spans[] = {
-        { "rng", m->rng, m->rng ? sizeof *m->rng : 0, false },
+        { "rng", m->rng, m->rng ? sizeof *m->rng : 0, true }, /* advanced: written */
         { "noise_in", m->noise_in, m->noise_in ? noise_bytes : 0, false },
         { "x", m->x, x_bytes, false },
         { "noise", m->noise, noise_bytes, true },
@@ -146,7 +158,9 @@ sm_status sm_random_masking(sm_masking *m)
         memcpy(m->noise, m->noise_in, n * l * sizeof(float));
     }
 
-    struct row_job job = { k, m, len_keep, m->rng != NULL };
+    struct row_job job = { k, m, len_keep, m->rng != NULL, k->gather_rows_u32 };
+    if (m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) && k->gather_rows_u32_nt)
+        job.gather = k->gather_rows_u32_nt;
     uint64_t row0 = m->rng ? m->rng->row : 0;
 #pragma omp parallel num_threads(t)
     {

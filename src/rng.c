@@ -58,6 +58,7 @@ sm_status sm_rng_uniform(sm_rng *rng, float *noise, size_t n_rows, size_t l)
     if (!noise) return sm__fail(SM_EINVAL, "noise is NULL");
     if (n_rows == 0 || l == 0)
         return sm__fail(SM_EINVAL, "n_rows (%zu) and l (%zu) must be positive", n_rows, l);
+    if ((st = sm__check_align("noise", noise, 4))) return st;
     size_t bytes;
     if (!sm__mul(n_rows, l, &bytes) || !sm__mul(bytes, sizeof(float), &bytes))
         return sm__fail(SM_EOVERFLOW, "n_rows %zu x l %zu floats overflows size_t", n_rows, l);

@@ -13,6 +13,13 @@ sm_status sm__check_spans(const struct sm__span *s, size_t n)
     return SM_OK;
 }
 
+sm_status sm__check_align(const char *name, const void *p, size_t align)
+{
+    if ((uintptr_t)p & (align - 1))
+        return sm__fail(SM_EINVAL, "%s is not aligned to its %zu-byte elements", name, align);
+    return SM_OK;
+}
+
 void *sm__scratch(int threads, size_t bytes, size_t *stride)
 {
     size_t s = (bytes + 63) & ~(size_t)63, total;

@@ -1,5 +1,5 @@
 /*
- * The x86 argsort kernels (simd/<isa>/argsort.c) against the scalar kernels,
+ * The x86 and NEON argsort kernels (simd/<isa>/argsort.c) against the scalar kernels,
  * bit for bit, called directly for every ISA compiled in and run by this CPU:
  * lengths around every cut-over of the networks, merges and radix passes,
  * keys with many ties, NaN payloads of both signs, +-0, +-inf, denormals,
@@ -35,6 +35,9 @@ static const struct isa {
 #ifdef SM_HAVE_ARGSORT_AVX512
     { "avx512", SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ,
       sm__avx512_argsort_noise, sm__avx512_argsort_f32 },
+#endif
+#ifdef SM_HAVE_ARGSORT_NEON
+    { "neon", SM_CPU_NEON, sm__neon_argsort_noise, sm__neon_argsort_f32 },
 #endif
     { NULL, 0, NULL, NULL },
 };
@@ -292,7 +295,7 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("argsort_kernels");
-    TCase *tc = tcase_create("x86");
+    TCase *tc = tcase_create("isa");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, scalar_order);
     if (N_ISAS > 0) {

@@ -225,4 +225,5 @@ const struct sm_kernels sm__kernels_scalar = {
     .gather_rows_i64 = sm__scalar_gather_rows_i64,
     .unshuffle_u32 = sm__scalar_unshuffle_u32,
     .unshuffle_i64 = sm__scalar_unshuffle_i64,
+    .masked_softmax = sm__scalar_masked_softmax,
 };

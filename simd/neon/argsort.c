@@ -1,0 +1,280 @@
+/* NEON argsorts: every row becomes distinct unsigned keys with the index in
+ * the low bits, then one merge sort (sort_tmpl.h) orders them.
+ *  - noise, L <= 256: a 24-bit key and an 8-bit index pack into one uint32
+ *    (key << 8 | index), 4 per register;
+ *  - noise, L > 256, and any float: key << 32 | index in uint64, 2 per
+ *    register (AArch64 has no 64-bit min/max: CMHI + BSL instead).
+ * Long rows sort by LSD radix on the same uint64 keys instead.
+ * Scratch: two buffers of L rounded up to 16 keys and 4 x 256 radix counters
+ * (at most 16 L + 240 + 4096 bytes of the SM__ARGSORT_SCRATCH(L) given). */
+#include <arm_neon.h>
+#include <string.h>
+
+#include "kernels.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the uint64 keys are built with ST2 of (index, key) word pairs: little-endian only"
+#endif
+
+/* ------------------------------------------------------------ uint32 keys */
+
+static inline uint32x4_t load_u32(const uint32_t *p) { return vld1q_u32(p); }
+static inline void store_u32(uint32_t *p, uint32x4_t v) { vst1q_u32(p, v); }
+
+static inline void cx_u32(uint32x4_t *a, uint32x4_t *b)
+{
+    uint32x4_t lo = vminq_u32(*a, *b);
+    *b = vmaxq_u32(*a, *b);
+    *a = lo;
+}
+
+static inline uint32x4_t rev_u32(uint32x4_t x)
+{
+    x = vrev64q_u32(x);         /* 1 0 3 2 */
+    return vextq_u32(x, x, 2);  /* 3 2 1 0 */
+}
+
+static inline uint32x4_t clean4_u32(uint32x4_t x)
+{
+    uint32x4_t s = vextq_u32(x, x, 2); /* distance 2: lanes (0,2), (1,3) */
+    uint32x4_t mn = vminq_u32(x, s), mx = vmaxq_u32(x, s);
+    x = vcombine_u32(vget_low_u32(mn), vget_high_u32(mx));
+    s = vrev64q_u32(x); /* distance 1: lanes (0,1), (2,3) */
+    mn = vminq_u32(x, s);
+    mx = vmaxq_u32(x, s);
+    return vtrn1q_u32(mn, mx);
+}
+
+static inline void transpose_u32(uint32x4_t v[4])
+{
+    uint32x4_t t0 = vtrn1q_u32(v[0], v[1]), t1 = vtrn2q_u32(v[0], v[1]);
+    uint32x4_t t2 = vtrn1q_u32(v[2], v[3]), t3 = vtrn2q_u32(v[2], v[3]);
+#define U64(x) vreinterpretq_u64_u32(x)
+    v[0] = vreinterpretq_u32_u64(vtrn1q_u64(U64(t0), U64(t2)));
+    v[1] = vreinterpretq_u32_u64(vtrn1q_u64(U64(t1), U64(t3)));
+    v[2] = vreinterpretq_u32_u64(vtrn2q_u64(U64(t0), U64(t2)));
+    v[3] = vreinterpretq_u32_u64(vtrn2q_u64(U64(t1), U64(t3)));
+#undef U64
+}
+
+#define T uint32_t
+#define V uint32x4_t
+#define F(name) name##_u32
+#define SORT_BLOCK64 1
+#include "sort_tmpl.h"
+#undef SORT_BLOCK64
+#undef T
+#undef V
+#undef F
+
+/* ------------------------------------------------------------ uint64 keys */
+
+static inline uint64x2x2_t load_u64(const uint64_t *p)
+{
+    uint64x2x2_t v = { { vld1q_u64(p), vld1q_u64(p + 2) } };
+    return v;
+}
+
+static inline void store_u64(uint64_t *p, uint64x2x2_t v)
+{
+    vst1q_u64(p, v.val[0]);
+    vst1q_u64(p + 2, v.val[1]);
+}
+
+static inline void cx2_u64(uint64x2_t *a, uint64x2_t *b)
+{
+    uint64x2_t gt = vcgtq_u64(*a, *b);
+    uint64x2_t lo = vbslq_u64(gt, *b, *a);
+    *b = vbslq_u64(gt, *a, *b);
+    *a = lo;
+}
+
+static inline void cx_u64(uint64x2x2_t *a, uint64x2x2_t *b)
+{
+    cx2_u64(&a->val[0], &b->val[0]);
+    cx2_u64(&a->val[1], &b->val[1]);
+}
+
+static inline uint64x2x2_t rev_u64(uint64x2x2_t x)
+{
+    uint64x2x2_t r = { { vextq_u64(x.val[1], x.val[1], 1), vextq_u64(x.val[0], x.val[0], 1) } };
+    return r;
+}
+
+static inline uint64x2_t clean2_u64(uint64x2_t x)
+{
+    uint64x2_t s = vextq_u64(x, x, 1);
+    uint64x2_t gt = vcgtq_u64(x, s);
+    uint64x2_t mn = vbslq_u64(gt, s, x), mx = vbslq_u64(gt, x, s);
+    return vzip1q_u64(mn, mx);
+}
+
+static inline uint64x2x2_t clean4_u64(uint64x2x2_t x)
+{
+    cx2_u64(&x.val[0], &x.val[1]); /* distance 2 */
+    x.val[0] = clean2_u64(x.val[0]);
+    x.val[1] = clean2_u64(x.val[1]);
+    return x;
+}
+
+/* Key c of vector r is lane c % 2 of half c / 2. */
+static inline void transpose_u64(uint64x2x2_t v[4])
+{
+    uint64x2x2_t t[4];
+    for (int h = 0; h < 2; h++) {
+        t[2 * h].val[0] = vtrn1q_u64(v[0].val[h], v[1].val[h]);
+        t[2 * h].val[1] = vtrn1q_u64(v[2].val[h], v[3].val[h]);
+        t[2 * h + 1].val[0] = vtrn2q_u64(v[0].val[h], v[1].val[h]);
+        t[2 * h + 1].val[1] = vtrn2q_u64(v[2].val[h], v[3].val[h]);
+    }
+    for (int i = 0; i < 4; i++) v[i] = t[i];
+}
+
+#define T uint64_t
+#define V uint64x2x2_t
+#define F(name) name##_u64
+#define SORT_BLOCK64 0
+#include "sort_tmpl.h"
+#undef SORT_BLOCK64
+#undef T
+#undef V
+#undef F
+
+/* ------------------------------------------------------------- the kernels */
+
+static const uint32_t lanes[4] = { 0, 1, 2, 3 };
+
+/* The 24-bit integer k of noise k * 2^-24: FCVTZU truncates like C's cast. */
+static inline uint32x4_t noise_key4(const float *p)
+{
+    return vcvtq_u32_f32(vmulq_f32(vld1q_f32(p), vdupq_n_f32(16777216.0f)));
+}
+
+/* sm__float_key on 4 lanes, then XOR flip (all ones for descending). */
+static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
+{
+    uint32x4_t u = vreinterpretq_u32_f32(vld1q_f32(p));
+    uint32x4_t sign = vdupq_n_u32(0x80000000u);
+    uint32x4_t nan = vcgtq_u32(vbicq_u32(u, sign), vdupq_n_u32(0x7F800000u));
+    u = vbicq_u32(u, vceqq_u32(u, sign)); /* -0.0 -> +0.0 */
+    /* negative: ~u; positive: u | sign (= u ^ sign) */
+    uint32x4_t neg = vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_u32(u), 31));
+    uint32x4_t key = vorrq_u32(veorq_u32(u, vorrq_u32(neg, sign)), nan);
+    return veorq_u32(key, flip);
+}
+
+/* ------------------------------------------------------- long rows: radix */
+
+/* Rows from this many keys sort by LSD radix instead of the uint64 merge
+ * sort. Chosen from instructions executed per row (qemu-aarch64 exec trace;
+ * README), not from timings, which need an Arm core: radix ~40 per key for
+ * 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix sums; the 2-lane
+ * merge sort ~75-90 per key at L = 257 and growing with log L. Noise rows
+ * beyond the packed uint32 path (L > 256) always take the radix (17017 vs
+ * 22955 instructions at L = 257); float rows from 256 keys (22854 vs 23536
+ * at 257, 18740 vs 14952 at 196). */
+#ifndef SM__NEON_RADIX_MIN_24
+#define SM__NEON_RADIX_MIN_24 257
+#endif
+#ifndef SM__NEON_RADIX_MIN_32
+#define SM__NEON_RADIX_MIN_32 256
+#endif
+
+/* Stable LSD radix sort of v[0 .. l) (key << 32 | index) by the key's low
+ * key_bits (24 or 32), 8-bit digits: 256 counters per pass keep the prefix
+ * sums (3 or 4 x 256) negligible next to the l scatters per pass, where the
+ * scalar backend's 12-bit digits pay 2 x 4096. One read builds every pass's
+ * histogram; a pass whose digit is the same for every key is skipped.
+ * Returns the buffer (v or tmp) that holds the result. The scatter is
+ * scalar: NEON has no scatter store and no conflict detection. */
+static const uint64_t *radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_bits,
+                                 uint32_t *hist)
+{
+    int passes = key_bits / 8;
+    memset(hist, 0, (size_t)passes * 256 * sizeof *hist);
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = (uint32_t)(v[i] >> 32);
+        for (int p = 0; p < passes; p++) hist[p * 256 + ((k >> (8 * p)) & 255)]++;
+    }
+    for (int p = 0; p < passes; p++) {
+        uint32_t *h = hist + p * 256;
+        int shift = 32 + 8 * p;
+        if (h[(v[0] >> shift) & 255] == l) continue;
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t c = h[d];
+            h[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < l; i++) tmp[h[(v[i] >> shift) & 255]++] = v[i];
+        uint64_t *t = v;
+        v = tmp;
+        tmp = t;
+    }
+    return v;
+}
+
+/* v[0 .. m) = key << 32 | index for l keys; sorts (merge sort of m keys,
+ * padded with UINT64_MAX, or radix from radix_min keys), then idx = the low
+ * words (LD2 splits the pairs). hist: 4 x 256 counters after both buffers. */
+static void argsort_u64(uint64_t *v, size_t l, size_t m, int key_bits, size_t radix_min,
+                        uint32_t *idx)
+{
+    const uint64_t *s;
+    if (l >= radix_min) {
+        s = radix_u64(v, v + m, l, key_bits, (uint32_t *)(v + 2 * m));
+    } else {
+        for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
+        s = sort_u64(v, v + m, m);
+    }
+    size_t i = 0;
+    for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, vld2q_u32((const uint32_t *)(s + i)).val[0]);
+    for (; i < l; i++) idx[i] = (uint32_t)s[i];
+}
+
+void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch)
+{
+    size_t m = (l + 15) & ~(size_t)15;
+    uint32x4_t iv = vld1q_u32(lanes), four = vdupq_n_u32(4);
+    size_t i = 0;
+    if (l <= 256) {
+        /* L <= 256: 24-bit key + 8-bit index fit one lane. The padding
+         * 0xFFFFFFFF may equal a real key (k = 2^24 - 1, index 255): equal
+         * values are interchangeable, the first l of the result are right. */
+        uint32_t *v = scratch;
+        for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four))
+            vst1q_u32(v + i, vorrq_u32(vshlq_n_u32(noise_key4(noise + i), 8), iv));
+        for (; i < l; i++) v[i] = (uint32_t)(noise[i] * 16777216.0f) << 8 | (uint32_t)i;
+        for (; i < m; i++) v[i] = UINT32_MAX;
+        const uint32_t *s = sort_u32(v, v + m, m);
+        uint32x4_t ff = vdupq_n_u32(0xFF);
+        for (i = 0; i + 4 <= l; i += 4) vst1q_u32(idx + i, vandq_u32(vld1q_u32(s + i), ff));
+        for (; i < l; i++) idx[i] = s[i] & 0xFF;
+        return;
+    }
+    uint64_t *v = scratch;
+    for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four)) {
+        uint32x4x2_t pair = { { iv, noise_key4(noise + i) } };
+        vst2q_u32((uint32_t *)(v + i), pair);
+    }
+    for (; i < l; i++) v[i] = (uint64_t)(uint32_t)(noise[i] * 16777216.0f) << 32 | (uint32_t)i;
+    argsort_u64(v, l, m, 24, SM__NEON_RADIX_MIN_24, idx);
+}
+
+/* Descending flips every key, so ties still come out in index order: the
+ * scalar backend's (and torch.sort(stable=True)'s) order. */
+void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx,
+                          void *scratch)
+{
+    size_t m = (l + 15) & ~(size_t)15;
+    uint32_t flip = descending ? 0xFFFFFFFFu : 0;
+    uint32x4_t fv = vdupq_n_u32(flip), iv = vld1q_u32(lanes), four = vdupq_n_u32(4);
+    uint64_t *v = scratch;
+    size_t i = 0;
+    for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four)) {
+        uint32x4x2_t pair = { { iv, float_key4(keys + i, fv) } };
+        vst2q_u32((uint32_t *)(v + i), pair);
+    }
+    for (; i < l; i++) v[i] = (uint64_t)(sm__float_key(keys[i]) ^ flip) << 32 | (uint32_t)i;
+    argsort_u64(v, l, m, 32, SM__NEON_RADIX_MIN_32, idx);
+}

@@ -1,0 +1,41 @@
+/* sm_masked_softmax: checks, then rows split over OpenMP threads; each row is
+ * one call of the backend's kernel. */
+#include "work.h"
+
+sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols, const uint8_t *mask,
+                            size_t mask_rows, float fill, float *out)
+{
+    if (!scores || !out) return sm__fail(SM_EINVAL, "%s is NULL", scores ? "out" : "scores");
+    if (rows == 0 || cols == 0)
+        return sm__fail(SM_EINVAL, "rows (%zu) and cols (%zu) must be positive", rows, cols);
+    if ((mask == NULL) != (mask_rows == 0))
+        return sm__fail(SM_EINVAL, "mask %s but mask_rows is %zu", mask ? "given" : "NULL",
+                        mask_rows);
+    if (mask && mask_rows != 1 && mask_rows != rows)
+        return sm__fail(SM_EINVAL,
+                        "mask of %zu rows does not broadcast to %zu rows (give 1 or %zu)",
+                        mask_rows, rows, rows);
+    size_t count, bytes, mask_bytes = 0;
+    if (!sm__mul(rows, cols, &count) || !sm__mul(count, sizeof(float), &bytes) ||
+        (mask && !sm__mul(mask_rows, cols, &mask_bytes)))
+        return sm__fail(SM_EOVERFLOW, "rows %zu x cols %zu overflows size_t", rows, cols);
+    /* In place (out == scores) is fine: a kernel reads x[i] before it writes
+     * out[i]. Any other overlap is not. */
+    if (out != scores && sm__overlap(out, bytes, scores, bytes))
+        return sm__fail(SM_EALIAS, "out overlaps scores (only out == scores is allowed)");
+    if (sm__overlap(out, bytes, mask, mask_bytes))
+        return sm__fail(SM_EALIAS, "out overlaps mask");
+
+    const struct sm_kernels *k = sm__active();
+    /* A table built before the slot existed leaves it NULL: scalar then. */
+    void (*kern)(const float *, const uint8_t *, float, size_t, float *) =
+        k->masked_softmax ? k->masked_softmax : sm__scalar_masked_softmax;
+    /* ~3 passes of 4 bytes per column: 12 bytes of traffic per element. */
+    int t = sm__threads_for(rows, cols * 12);
+    size_t mstride = mask_rows == 1 ? 0 : cols;
+#pragma omp parallel for num_threads(t) schedule(static)
+    for (size_t r = 0; r < rows; r++)
+        kern(scores + r * cols, mask ? mask + r * mstride : NULL, fill, cols,
+                          out + r * cols);
+    return SM_OK;
+}

@@ -1,0 +1,185 @@
+/* Quick timing of the x86 kernels, per backend, as ratios taken in one run
+ * (not a test; the benchmark suite in bench/ is the reference harness).
+ *   build/tests/time_kernels [what]   what: noise perm gather mask all */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static uint64_t rs = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    rs ^= rs << 13, rs ^= rs >> 7, rs ^= rs << 17;
+    return rs;
+}
+
+/* Best of reps of fn(arg), seconds. */
+#define BEST(reps, stmt)                                                   \
+    ({                                                                     \
+        double best_ = 1e30;                                               \
+        for (int r_ = 0; r_ < (reps); r_++) {                              \
+            double t0_ = now();                                            \
+            stmt;                                                          \
+            double t_ = now() - t0_;                                       \
+            if (t_ < best_) best_ = t_;                                    \
+        }                                                                  \
+        best_;                                                             \
+    })
+
+static volatile uint32_t sink;
+
+static void noise(const struct sm_kernels *k)
+{
+    static float out[1 << 20];
+    size_t n_rows = 256, l = 196;
+    static const size_t ls[] = { 8, 16, 49, 196, 576, 1568 };
+    double t;
+    for (int i = 0; i < 6; i++) {
+        l = ls[i];
+        t = BEST(50, for (size_t r = 0; r < n_rows; r++) k->philox_rows(1, 2, r, 1, l, out + r * l));
+        printf("noise/%s/philox/L:%-5zu     %.3f ns/float\n", k->name, l, t * 1e9 / (n_rows * l));
+    }
+    l = 196;
+    t = BEST(20, k->philox_rows(1, 2, 3, 16, 65536, out));
+    printf("noise/%s/philox/L:65536    %.3f ns/float\n", k->name, t * 1e9 / (16 * 65536));
+    sm_rng g;
+    sm_rng_init(&g, SM_RNG_TORCH, 0, 0);
+    t = BEST(20, k->mt_uniform(g.mt, &g.mti, out, 1 << 20));
+    printf("noise/%s/torch/1M         %.3f ns/float\n", k->name, t * 1e9 / (1 << 20));
+    t = BEST(50, k->mt_uniform(g.mt, &g.mti, out, 256 * 196));
+    printf("noise/%s/torch/256x196    %.3f ns/float\n", k->name, t * 1e9 / (256 * 196));
+    t = BEST(50, for (int r = 0; r < 1000; r++) k->mt_uniform(g.mt, &g.mti, out + 7 * r, 7));
+    printf("noise/%s/torch/7-at-a-time %.3f ns/float\n", k->name, t * 1e9 / 7000);
+    sink = (uint32_t)out[5];
+}
+
+static void perm(const struct sm_kernels *k)
+{
+    static const size_t ls[] = { 49, 196, 1568, 65536 };
+    uint32_t *p = malloc(65536 * 4 * 64), *inv = malloc(65536 * 4);
+    float *f = malloc(65536 * 4);
+    for (size_t li = 0; li < 4; li++) {
+        size_t l = ls[li], rows = (1 << 20) / l;
+        if (rows > 64) rows = 64;
+        for (size_t r = 0; r < rows; r++) {
+            uint32_t *q = p + r * l;
+            for (size_t i = 0; i < l; i++) q[i] = (uint32_t)i;
+            for (size_t i = l; i > 1; i--) {
+                size_t j = rnd() % i;
+                uint32_t t = q[i - 1];
+                q[i - 1] = q[j], q[j] = t;
+            }
+        }
+        double t = BEST(200, for (size_t r = 0; r < rows; r++) k->inverse_perm(p + r * l, l, inv));
+        printf("perm/%s/inverse/L:%-6zu    %.3f ns/element\n", k->name, l, t * 1e9 / (rows * l));
+        t = BEST(200, for (size_t r = 0; r < rows; r++) k->mask_f32(p + r * l, l, (uint32_t)l / 4, f));
+        printf("perm/%s/mask_f32/L:%-6zu   %.3f ns/element\n", k->name, l, t * 1e9 / (rows * l));
+    }
+    free(p), free(inv), free(f);
+}
+
+/* Row gather of n samples of l rows, k kept each, vs memcpy of the output. */
+static void gather(const struct sm_kernels *k, size_t rb, size_t out_bytes)
+{
+    size_t l = 196, kk = 49, n = out_bytes / (kk * rb);
+    if (n < 1) n = 1;
+    size_t src_bytes = n * l * rb, ob = n * kk * rb;
+    char *src = aligned_alloc(64, (src_bytes + 63) & ~(size_t)63), *out = aligned_alloc(64, (ob + 63) & ~(size_t)63);
+    char *cpy = aligned_alloc(64, (ob + 63) & ~(size_t)63);
+    memset(src, 1, src_bytes), memset(out, 2, ob), memset(cpy, 3, ob);
+    uint32_t *idx = malloc(n * kk * 4);
+    for (size_t i = 0; i < n * kk; i++) idx[i] = (uint32_t)(rnd() % l);
+    int reps = ob > (8u << 20) ? 10 : 100;
+    double tm = BEST(reps, memcpy(out, cpy, ob));
+    double tg = BEST(reps, for (size_t i = 0; i < n; i++) k->gather_rows_u32(src + i * l * rb, rb, idx + i * kk, kk, out + i * kk * rb));
+    double tn = k->gather_rows_u32_nt
+                    ? BEST(reps, for (size_t i = 0; i < n; i++) k->gather_rows_u32_nt(src + i * l * rb, rb, idx + i * kk, kk, out + i * kk * rb))
+                    : tg;
+    printf("gather/%s/row:%zu/out:%zuKiB  memcpy %.2f GB/s  gather %.2f GB/s (%.0f%%)  nt %.2f GB/s (%.0f%%)\n", k->name, rb,
+           ob >> 10, ob / tm * 1e-9, ob / tg * 1e-9, 100 * tm / tg, ob / tn * 1e-9, 100 * tm / tn);
+    free(src), free(out), free(cpy), free(idx);
+}
+
+static void mask_step(const struct sm_kernels *k, int threads)
+{
+    enum { N = 256, L = 196, D = 768 };
+    size_t rb = D * 4, keep;
+    sm_len_keep(L, 0.75, &keep);
+    float *x = aligned_alloc(64, (size_t)N * L * rb), *xm = aligned_alloc(64, (size_t)N * keep * rb);
+    float *mask = malloc(N * L * 4), *cpy = aligned_alloc(64, N * keep * rb);
+    int64_t *restore = malloc(N * L * 8);
+    memset(x, 1, (size_t)N * L * rb), memset(xm, 0, N * keep * rb), memset(cpy, 2, N * keep * rb);
+    sm_set_num_threads(threads);
+    sm_backend_set(k->name);
+    sm_rng g;
+    sm_rng_init(&g, SM_RNG_TORCH, 0, 0);
+    sm_masking m = { .n = N, .l = L, .mask_ratio = 0.75, .rng = &g, .x = x, .row_bytes = rb,
+                     .mask = mask, .ids_restore = restore, .x_masked = xm };
+    double tm = BEST(20, memcpy(xm, cpy, N * keep * rb));
+    double t = BEST(20, sm_random_masking(&m));
+    m.rng = NULL;
+    sm_rng_init(&g, SM_RNG_PHILOX, 0, 0);
+    m.rng = &g;
+    double tp = BEST(20, sm_random_masking(&m));
+    m.x_masked = NULL;
+    double tx = BEST(20, sm_random_masking(&m));
+    m.x_masked = xm;
+    /* The gather alone, as the step runs it: one call per sample. */
+    uint32_t *ids = malloc(N * L * 4);
+    for (size_t i = 0; i < N * L; i++) ids[i] = (uint32_t)restore[i];
+    double tg = BEST(20, sm_gather_rows(x, N, L, rb, ids, SM_INDEX_I32, keep, xm));
+    printf("mask_step/%s/threads:%d  without x_masked %.3f ms, gather_rows alone %.3f ms\n", k->name, threads,
+           tx * 1e3, tg * 1e3);
+    free(ids);
+    printf("mask_step/%s/threads:%d  memcpy(out) %.3f ms  torch-rng %.3f ms (%.2fx memcpy)  philox %.3f ms (%.2fx)\n",
+           k->name, threads, tm * 1e3, t * 1e3, t / tm, tp * 1e3, tp / tm);
+    free(x), free(xm), free(mask), free(cpy), free(restore);
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "all";
+    int all = strcmp(what, "all") == 0;
+    for (size_t i = 0; i < sm__backend_count(); i++) {
+        const struct sm_kernels *k = sm__backend(i);
+        if (!sm__supported(k)) continue;
+        if (all || !strcmp(what, "noise")) noise(k);
+        if (all || !strcmp(what, "perm")) perm(k);
+    }
+    for (size_t i = 0; i < sm__backend_count(); i++) {
+        const struct sm_kernels *k = sm__backend(i);
+        if (!sm__supported(k)) continue;
+        if (!strcmp(what, "gather38") && k == sm__backend(0)) {
+            gather(k, 64, 38u << 20);
+            gather(k, 256, 38u << 20);
+            gather(k, 3072, 38u << 20);
+        }
+        if (!strcmp(what, "gather4")) {
+            static const size_t rbs[] = { 64, 256, 768, 1024, 3072, 8192 };
+            for (int j = 0; j < 6; j++) gather(k, rbs[j], 4u << 20);
+        }
+        if (all || !strcmp(what, "gather")) {
+            static const size_t rbs[] = { 64, 256, 768, 3072 };
+            for (int j = 0; j < 4; j++) gather(k, rbs[j], 38u << 20);
+            for (int j = 0; j < 4; j++) gather(k, rbs[j], 4u << 20);
+        }
+    }
+    for (size_t i = 0; i < sm__backend_count(); i++) {
+        const struct sm_kernels *k = sm__backend(i);
+        if (!sm__supported(k)) continue;
+        if (all || !strcmp(what, "mask")) {
+            mask_step(k, 1);
+            if (argc > 2) mask_step(k, atoi(argv[2]));
+        }
+    }
+    return 0;
+}
