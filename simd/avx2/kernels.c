@@ -9,4 +9,5 @@ const struct sm_kernels sm__kernels_avx2 = {
     .argsort_noise = sm__avx2_argsort_noise,
     .argsort_f32 = sm__avx2_argsort_f32,
     .inverse_perm = inverse_perm_scalar8,
+    .masked_softmax = sm__avx2_masked_softmax,
 };

@@ -12,4 +12,5 @@ const struct sm_kernels sm__kernels_avx512 = {
      * scatter vs unrolled stores: L=196 0.27 vs 0.16, L=1568 0.27 vs 0.24,
      * L=65536 0.39 vs 0.33), so the scatter is the same as AVX2's. */
     .inverse_perm = inverse_perm_scalar8,
+    .masked_softmax = sm__avx512_masked_softmax,
 };

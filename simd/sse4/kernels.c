@@ -9,4 +9,5 @@ const struct sm_kernels sm__kernels_sse4 = {
     .argsort_noise = sm__sse4_argsort_noise,
     .argsort_f32 = sm__sse4_argsort_f32,
     .inverse_perm = inverse_perm_scalar8,
+    .masked_softmax = sm__sse4_masked_softmax,
 };
