@@ -269,6 +269,11 @@ def plot(results, path, backend_order, context):
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], style[b], marker="o", ms=4,
                         color=colours[b], label=b)
         ax.set_xscale("log", base=2)
+        sizes = sorted({int(r.shape.split("/")[0].split(":")[1]) for r in results
+                        if r.kernel == "gather_rows"})
+        ax.set_xticks(sizes)
+        ax.set_xticklabels([str(x) for x in sizes])
+        ax.minorticks_off()
         ax.set_xlabel("row bytes")
         ax.set_ylabel("GB/s written")
         ax.set_title(f"row gather, {keep} % of rows kept (memcpy: the floor)")

@@ -71,12 +71,17 @@ static float from_bits(uint32_t u)
     return f;
 }
 
-enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, N_PATTERNS };
+/* PAT_LOWBITS: floats that differ only in their last 8 bits, in few groups
+ * (the runs the short-row float path must repair, short and long). */
+enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, PAT_LOWBITS,
+       N_PATTERNS };
 
 /* Noise row: k * 2^-24, k < 2^24, in one of the patterns. */
 static void fill_noise(float *x, size_t l, int pattern)
 {
-    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = (uint32_t)(rnd() >> 40);
+    /* Constant rows: half of them at the largest key, so that a packed
+     * (key bits, index) value reaches all ones. */
+    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = rnd() % 2 ? 0xFFFFFFu : (uint32_t)(rnd() >> 40);
     for (size_t i = 0; i < l; i++) {
         uint32_t k;
         switch (pattern) {
@@ -103,9 +108,16 @@ static const uint32_t specials[] = {
 static void fill_f32(float *x, size_t l, int pattern)
 {
     int kind = (int)(rnd() % 4);
+    uint32_t groups = 1 + (uint32_t)(rnd() % 16), seed = (uint32_t)rnd();
     for (size_t i = 0; i < l; i++) {
         float f;
         switch (pattern) {
+        case PAT_LOWBITS: {
+            /* Groups: denormals, both signs, ordinary values. */
+            uint32_t g = (uint32_t)(rnd() % groups) * 0x01234500u + (seed & 0x80000000u);
+            f = from_bits((kind == 0 ? (g & 0x80000000u) : g + 0x3F000000u) | (uint32_t)(rnd() & 0xFF));
+            break;
+        }
         case PAT_FEW: f = from_bits(specials[rnd() % 5 + (kind == 0 ? 0 : 7)]); break;
         case PAT_SORTED: f = (float)i - (float)l / 2; break;
         case PAT_REVERSED: f = (float)l / 2 - (float)i; break;

@@ -250,7 +250,7 @@ def test_bench():
     for b in supported_backends():
         row = [ln for ln in lines if ln.split()[:1] == [b]]
         check(len(row) == 1 and len(row[0].split()) == 5, f"bench has one timed row for {b}", out)
-    check(re.search(r"binding: omp thread 0 -> (core \d+ \(PU \d+\)|not bound \(.+\))$", out,
+    check(re.search(r"; binding: omp thread 0 -> (core \d+ \(PU \d+\)|not bound \(.+\))$", out,
                     re.M), "bench reports the thread binding (or why there is none)", out)
 
 
