@@ -166,7 +166,7 @@ def main():
 
     def per_row(rows, l):
         return lambda s: {"items_per_second": rows * l / s, "rows": float(rows),
-                          "ns_per_row": s * 1e9 / rows}
+                          "rows_per_second": rows / s}
 
     n, l = shapes["noise"]["n"], shapes["noise"]["l"]
     R.run(f"noise_torch/torch/N:{n}/L:{l}", lambda: torch.rand(n, l),
@@ -218,7 +218,6 @@ def main():
         "host_name": platform.node(),
         "executable": os.path.abspath(__file__),
         "num_cpus": os.cpu_count(),
-        "library_build_type": "release",
         "torch_version": torch.__version__,
         "torch_parallel": " | ".join(line.strip() for line in
                                      torch.__config__.parallel_info().splitlines()
