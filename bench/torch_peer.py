@@ -154,6 +154,59 @@ class Runner:
         return out
 
 
+def seeds_peer(torch, R):
+    """bench/bench_seeds.c's cases, one thread: seed 002's masked softmax (and
+    plain softmax), MAE's patchify/unpatchify and forward_loss (+ backward)."""
+    for r, c in ((4096, 197), (1024, 1024)):
+        x = torch.randn(r, c) * 4
+        m = (torch.arange(c) % 4 == 1).reshape(1, c)
+        per = lambda s, r=r, c=c: {"bytes_per_second": r * c * 8 / s, "rows": float(r)}
+        R.run(f"masked_softmax/torch/R:{r}/C:{c}",
+              lambda: torch.softmax(x.masked_fill(m, -1e9), dim=-1), per)
+        R.run(f"softmax/torch/R:{r}/C:{c}", lambda: torch.softmax(x, dim=-1), per)
+    n, ch, h, w, p = 256, 3, 224, 224, 16
+    imgs = torch.rand(n, ch, h, w)
+
+    def patchify(imgs):
+        x = imgs.reshape(n, ch, h // p, p, w // p, p)
+        x = torch.einsum("nchpwq->nhwpqc", x)
+        return x.reshape(n, (h // p) * (w // p), p * p * ch)
+
+    def unpatchify(x):
+        x = x.reshape(n, h // p, w // p, p, p, ch)
+        x = torch.einsum("nhwpqc->nchpwq", x)
+        return x.reshape(n, ch, h, w)
+
+    moved = lambda s: {"bytes_per_second": n * ch * h * w * 8 / s}
+    R.run(f"patchify/torch/N:{n}/C:{ch}/H:{h}/W:{w}/p:{p}", lambda: patchify(imgs), moved, unit="ms")
+    pat = patchify(imgs)
+    R.run(f"unpatchify/torch/N:{n}/C:{ch}/H:{h}/W:{w}/p:{p}", lambda: unpatchify(pat), moved,
+          unit="ms")
+    del imgs, pat
+    n, l, d = 64, 196, 768
+    target, pred0 = torch.rand(n, l, d), torch.rand(n, l, d)
+    mask = (torch.arange(n * l).reshape(n, l) % 4 != 0).float()
+
+    def loss(norm, grad):
+        pred = pred0.clone().requires_grad_(True) if grad else pred0
+        t = target
+        if norm:
+            mean = t.mean(dim=-1, keepdim=True)
+            var = t.var(dim=-1, keepdim=True)
+            t = (t - mean) / (var + 1.e-6) ** .5
+        v = ((pred - t) ** 2).mean(dim=-1)
+        v = (v * mask).sum() / mask.sum()
+        if grad:
+            v.backward()
+        return v
+
+    for grad in (0, 1):
+        for norm in (0, 1):
+            R.run(f"mae_loss/torch/N:{n}/L:{l}/D:{d}/norm_pix:{norm}" + ("/grad:1" if grad else ""),
+                  lambda: loss(norm, grad),
+                  lambda s: {"bytes_per_second": n * l * d * (12 if grad else 8) / s}, unit="ms")
+
+
 def main():
     args = parse_args()
     with open(args.shapes) as f:
@@ -212,6 +265,8 @@ def main():
                   real_time=True, unit="ms")
         torch.set_num_threads(1)
         del x
+
+    seeds_peer(torch, R)
 
     context = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),

@@ -111,7 +111,7 @@ static sm_status check(const sm_masking *m, size_t *len_keep)
     keep_bytes = nk * isz;
     mask_bytes = nl * (m->mask_type == SM_MASK_F32 ? 4 : 1);
     struct sm__span spans[] = {
-        { "rng", m->rng, m->rng ? sizeof *m->rng : 0, false },
+        { "rng", m->rng, m->rng ? sizeof *m->rng : 0, true }, /* advanced: written */
         { "noise_in", m->noise_in, m->noise_in ? noise_bytes : 0, false },
         { "x", m->x, x_bytes, false },
         { "noise", m->noise, noise_bytes, true },

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "kernels.h"
-#include "neon.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the uint64 keys are built with ST2 of (index, key) word pairs: little-endian only"
@@ -61,7 +60,9 @@ static inline void transpose_u32(uint32x4_t v[4])
 #define T uint32_t
 #define V uint32x4_t
 #define F(name) name##_u32
+#define SORT_BLOCK64 1
 #include "sort_tmpl.h"
+#undef SORT_BLOCK64
 #undef T
 #undef V
 #undef F
@@ -132,7 +133,9 @@ static inline void transpose_u64(uint64x2x2_t v[4])
 #define T uint64_t
 #define V uint64x2x2_t
 #define F(name) name##_u64
+#define SORT_BLOCK64 0
 #include "sort_tmpl.h"
+#undef SORT_BLOCK64
 #undef T
 #undef V
 #undef F
