@@ -96,6 +96,7 @@ void bench_register_kernels(void);  /* kernels.c: per-backend kernel slots */
 void bench_register_peers(void);    /* peers.c: qsort, vqsort, memcpy */
 const char *bench_peer_notes(void); /* which peers were built, for the context */
 void bench_register_masking(void);  /* masking.c: the public entry point per backend */
+void bench_register_seeds(void);    /* bench_seeds.c: softmax, patchify, MAE loss */
 
 /* context.c: loads the topology (hwloc), sets bench_opts.all_threads to the
  * core count (or threads_override when > 0) and binds the OpenMP team one

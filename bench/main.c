@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     bench_register_kernels();
     bench_register_peers();
     bench_register_masking();
+    bench_register_seeds();
     bench_context();
     return gb_run();
 }

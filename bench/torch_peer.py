@@ -84,14 +84,15 @@ class Runner:
             name += "/real_time"
         if self.args.filter and not re.search(self.args.filter, name):
             return
-        fn()  # warm-up: first-call allocations and page faults
+        # The first call warms up (allocations, page faults) and, when it
+        # already lasts min_time, sizes the run at one iteration.
+        wall, _ = self._time(fn, 1)
         iters = 1
-        while True:  # grow the iteration count until a run lasts min_time
-            wall, _ = self._time(fn, iters)
-            if wall >= self.args.min_time or iters >= 1_000_000_000:
-                break
+        while wall < self.args.min_time and iters < 1_000_000_000:
+            # grow the iteration count until a run lasts min_time
             grow = self.args.min_time * 1.4 / max(wall, 1e-9)
             iters = int(max(iters + 1, min(iters * 10, iters * grow)))
+            wall, _ = self._time(fn, iters)
         reps = self.args.repetitions
         scale = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}[unit]
         runs = []
@@ -110,7 +111,6 @@ class Runner:
         self.results += runs
         if reps > 1:
             self.results += self._aggregates(name, runs, reps, unit)
-        first = runs[0]
         shown = statistics.median([x["real_time" if real_time else "cpu_time"] for x in runs])
         print(f"{name:<52} {shown:12.4g} {unit}  x{iters} x{reps}", flush=True)
         self.family += 1
@@ -154,6 +154,59 @@ class Runner:
         return out
 
 
+def seeds_peer(torch, R):
+    """bench/bench_seeds.c's cases, one thread: seed 002's masked softmax (and
+    plain softmax), MAE's patchify/unpatchify and forward_loss (+ backward)."""
+    for r, c in ((4096, 197), (1024, 1024)):
+        x = torch.randn(r, c) * 4
+        m = (torch.arange(c) % 4 == 1).reshape(1, c)
+        per = lambda s, r=r, c=c: {"bytes_per_second": r * c * 8 / s, "rows": float(r)}
+        R.run(f"masked_softmax/torch/R:{r}/C:{c}",
+              lambda: torch.softmax(x.masked_fill(m, -1e9), dim=-1), per)
+        R.run(f"softmax/torch/R:{r}/C:{c}", lambda: torch.softmax(x, dim=-1), per)
+    n, ch, h, w, p = 256, 3, 224, 224, 16
+    imgs = torch.rand(n, ch, h, w)
+
+    def patchify(imgs):
+        x = imgs.reshape(n, ch, h // p, p, w // p, p)
+        x = torch.einsum("nchpwq->nhwpqc", x)
+        return x.reshape(n, (h // p) * (w // p), p * p * ch)
+
+    def unpatchify(x):
+        x = x.reshape(n, h // p, w // p, p, p, ch)
+        x = torch.einsum("nhwpqc->nchpwq", x)
+        return x.reshape(n, ch, h, w)
+
+    moved = lambda s: {"bytes_per_second": n * ch * h * w * 8 / s}
+    R.run(f"patchify/torch/N:{n}/C:{ch}/H:{h}/W:{w}/p:{p}", lambda: patchify(imgs), moved, unit="ms")
+    pat = patchify(imgs)
+    R.run(f"unpatchify/torch/N:{n}/C:{ch}/H:{h}/W:{w}/p:{p}", lambda: unpatchify(pat), moved,
+          unit="ms")
+    del imgs, pat
+    n, l, d = 64, 196, 768
+    target, pred0 = torch.rand(n, l, d), torch.rand(n, l, d)
+    mask = (torch.arange(n * l).reshape(n, l) % 4 != 0).float()
+
+    def loss(norm, grad):
+        pred = pred0.clone().requires_grad_(True) if grad else pred0
+        t = target
+        if norm:
+            mean = t.mean(dim=-1, keepdim=True)
+            var = t.var(dim=-1, keepdim=True)
+            t = (t - mean) / (var + 1.e-6) ** .5
+        v = ((pred - t) ** 2).mean(dim=-1)
+        v = (v * mask).sum() / mask.sum()
+        if grad:
+            v.backward()
+        return v
+
+    for grad in (0, 1):
+        for norm in (0, 1):
+            R.run(f"mae_loss/torch/N:{n}/L:{l}/D:{d}/norm_pix:{norm}" + ("/grad:1" if grad else ""),
+                  lambda: loss(norm, grad),
+                  lambda s: {"bytes_per_second": n * l * d * (12 if grad else 8) / s}, unit="ms")
+
+
 def main():
     args = parse_args()
     with open(args.shapes) as f:
@@ -166,7 +219,7 @@ def main():
 
     def per_row(rows, l):
         return lambda s: {"items_per_second": rows * l / s, "rows": float(rows),
-                          "ns_per_row": s * 1e9 / rows}
+                          "rows_per_second": rows / s}
 
     n, l = shapes["noise"]["n"], shapes["noise"]["l"]
     R.run(f"noise_torch/torch/N:{n}/L:{l}", lambda: torch.rand(n, l),
@@ -213,12 +266,13 @@ def main():
         torch.set_num_threads(1)
         del x
 
+    seeds_peer(torch, R)
+
     context = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
         "host_name": platform.node(),
         "executable": os.path.abspath(__file__),
         "num_cpus": os.cpu_count(),
-        "library_build_type": "release",
         "torch_version": torch.__version__,
         "torch_parallel": " | ".join(line.strip() for line in
                                      torch.__config__.parallel_info().splitlines()

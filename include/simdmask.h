@@ -13,8 +13,17 @@
  *   - Tensors are dense and row-major unless a stride array says otherwise.
  *   - Index outputs are int64 (PyTorch's long) unless SM_INDEX_I32 is asked.
  *   - The library never prints, aborts or exits.
- *   - Outputs must not overlap inputs or each other; overlapping buffers are
- *     rejected with SM_EALIAS.
+ *   - Aliasing: inputs may share memory with each other (they are only
+ *     read); an output must not overlap any input or any other output, nor
+ *     the generator or the sm_masking struct passed in. Every entry point
+ *     checks this on the byte ranges it would touch (empty ranges and NULL
+ *     never overlap) and returns SM_EALIAS before writing. The one in-place
+ *     operation is sm_masked_softmax with out == scores exactly.
+ *   - Alignment: byte buffers (rows of x, x_masked, mask tokens, gather
+ *     sources and outputs) may start at any address. Typed arrays (float
+ *     keys and noise, float masks, int32/int64 indices, torch.gather's
+ *     int64 index) must be aligned to their element size, as C requires;
+ *     a misaligned one is rejected with SM_EINVAL.
  */
 #ifndef SIMDMASK_H
 #define SIMDMASK_H

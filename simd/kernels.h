@@ -125,6 +125,10 @@ void sm__avx512_argsort_noise(const float *noise, size_t l, uint32_t *idx, void 
 void sm__avx512_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx,
                             void *scratch);
 
+/* NEON argsort kernels (simd/neon/argsort.c), for the NEON table and the tests. */
+void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
+void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);
+
 /* Order-preserving map of a float to uint32 in PyTorch's sort order: every NaN
  * maps to 0xFFFFFFFF (above +inf's 0xFF800000), -0.0 to +0.0's key. */
 static inline uint32_t sm__float_key(float f)

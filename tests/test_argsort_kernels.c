@@ -1,5 +1,5 @@
 /*
- * The x86 argsort kernels (simd/<isa>/argsort.c) against the scalar kernels,
+ * The x86 and NEON argsort kernels (simd/<isa>/argsort.c) against the scalar kernels,
  * bit for bit, called directly for every ISA compiled in and run by this CPU:
  * lengths around every cut-over of the networks, merges and radix passes,
  * keys with many ties, NaN payloads of both signs, +-0, +-inf, denormals,
@@ -36,6 +36,9 @@ static const struct isa {
     { "avx512", SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ,
       sm__avx512_argsort_noise, sm__avx512_argsort_f32 },
 #endif
+#ifdef SM_HAVE_ARGSORT_NEON
+    { "neon", SM_CPU_NEON, sm__neon_argsort_noise, sm__neon_argsort_f32 },
+#endif
     { NULL, 0, NULL, NULL },
 };
 #define N_ISAS (sizeof isas / sizeof isas[0] - 1)
@@ -68,12 +71,17 @@ static float from_bits(uint32_t u)
     return f;
 }
 
-enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, N_PATTERNS };
+/* PAT_LOWBITS: floats that differ only in their last 8 bits, in few groups
+ * (the runs the short-row float path must repair, short and long). */
+enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, PAT_LOWBITS,
+       N_PATTERNS };
 
 /* Noise row: k * 2^-24, k < 2^24, in one of the patterns. */
 static void fill_noise(float *x, size_t l, int pattern)
 {
-    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = (uint32_t)(rnd() >> 40);
+    /* Constant rows: half of them at the largest key, so that a packed
+     * (key bits, index) value reaches all ones. */
+    uint32_t few = 1 + (uint32_t)(rnd() % 7), base = rnd() % 2 ? 0xFFFFFFu : (uint32_t)(rnd() >> 40);
     for (size_t i = 0; i < l; i++) {
         uint32_t k;
         switch (pattern) {
@@ -100,9 +108,16 @@ static const uint32_t specials[] = {
 static void fill_f32(float *x, size_t l, int pattern)
 {
     int kind = (int)(rnd() % 4);
+    uint32_t groups = 1 + (uint32_t)(rnd() % 16), seed = (uint32_t)rnd();
     for (size_t i = 0; i < l; i++) {
         float f;
         switch (pattern) {
+        case PAT_LOWBITS: {
+            /* Groups: denormals, both signs, ordinary values. */
+            uint32_t g = (uint32_t)(rnd() % groups) * 0x01234500u + (seed & 0x80000000u);
+            f = from_bits((kind == 0 ? (g & 0x80000000u) : g + 0x3F000000u) | (uint32_t)(rnd() & 0xFF));
+            break;
+        }
         case PAT_FEW: f = from_bits(specials[rnd() % 5 + (kind == 0 ? 0 : 7)]); break;
         case PAT_SORTED: f = (float)i - (float)l / 2; break;
         case PAT_REVERSED: f = (float)l / 2 - (float)i; break;
@@ -280,7 +295,7 @@ END_TEST
 int main(void)
 {
     Suite *s = suite_create("argsort_kernels");
-    TCase *tc = tcase_create("x86");
+    TCase *tc = tcase_create("isa");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, scalar_order);
     if (N_ISAS > 0) {

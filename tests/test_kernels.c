@@ -339,6 +339,12 @@ START_TEST(tables_are_complete)
         ck_assert_uint_eq(k->required, SM_CPU_AVX | SM_CPU_AVX2 | SM_CPU_FMA | SM_CPU_BMI2);
     if (strcmp(k->name, "sse4") == 0)
         ck_assert_uint_eq(k->required, SM_CPU_SSE41 | SM_CPU_SSE42 | SM_CPU_POPCNT);
+    if (strcmp(k->name, "neon") == 0) {
+        ck_assert_uint_eq(k->required, SM_CPU_NEON);
+        ck_assert_ptr_nonnull(k->masked_softmax);
+        /* Advanced SIMD is in every AArch64 CPU: HWCAP_ASIMD must be seen. */
+        ck_assert_msg(sm_cpu_features() & SM_CPU_NEON, "AT_HWCAP detection misses neon");
+    }
 }
 END_TEST
 

@@ -17,7 +17,10 @@ const struct sm_kernels *t_backend(void)
         const struct sm_kernels *k = find_backend(want);
         if (k) return k;
     }
-    return find_backend(sm_backend_active());
+    /* The automatic choice, found without making the library choose. */
+    for (size_t i = 0; i < sm__backend_count(); i++)
+        if (sm__supported(sm__backend(i))) return sm__backend(i);
+    return t_scalar();
 }
 
 void t_use_scalar(void)
@@ -45,6 +48,8 @@ bool t_all_bytes(const void *p, size_t n, int c)
         if (b[i] != (unsigned char)c) return false;
     return true;
 }
+
+bool t_forked;
 
 static char sentinel[256];
 
@@ -74,15 +79,14 @@ int main(void)
             printf("SKIP: this CPU lacks backend %s\n", want);
             return 77;
         }
-        if (strcmp(sm_backend_active(), want) != 0) {
-            fprintf(stderr, "SIMDMASK_BACKEND=%s but the active backend is %s\n", want,
-                    sm_backend_active());
-            return 1;
-        }
     }
-    printf("backend under test: %s (%s)\n", t_backend()->name, sm_backend_reason());
+    /* Nothing here selects the active backend: in fork mode every test
+     * starts from a library that has not chosen yet, so the dispatch suite
+     * can check SIMDMASK_BACKEND's first-use handling. */
+    printf("backend under test: %s\n", t_backend()->name);
 
     SRunner *sr = srunner_create(sm_test_suite());
+    t_forked = srunner_fork_status(sr) == CK_FORK;
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

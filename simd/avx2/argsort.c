@@ -85,6 +85,10 @@ static inline __m256i s64_cx(__m256i v, int m)
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 256
-#define SA_NOISE_RADIX_MIN 4096
-#define SA_F32_RADIX_MIN 4096
+#define SA_NOISE_BUCKET_EXTRA 2
+#define SA_NOISE_WIDE_MIN 6144
+#define SA_F32_NET_MAX 0
+#define SA_F32_SMALL_MAX 256
+#define SA_F32_MERGE_MAX 256
+#define SA_F32_WIDE_MIN 1024
 #include "common/argsort_tmpl.h"

@@ -92,6 +92,10 @@ static inline __m512i s64_cx(__m512i v, int m)
 #define SA(x) sm__avx512_##x
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 256
-#define SA_NOISE_RADIX_MIN 4096
-#define SA_F32_RADIX_MIN 4096
+#define SA_NOISE_BUCKET_EXTRA 1
+#define SA_NOISE_WIDE_MIN 8192
+#define SA_F32_NET_MAX 128
+#define SA_F32_SMALL_MAX 256
+#define SA_F32_MERGE_MAX 1280
+#define SA_F32_WIDE_MIN 1281
 #include "common/argsort_tmpl.h"

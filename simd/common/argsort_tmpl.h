@@ -6,9 +6,16 @@
  *   SA(x)              the exported name (sm__avx2_##x)
  *   SA_S64_BIAS        the s64 instantiation's SV_BIAS
  *   SA_NOISE_U32_MAX   noise rows up to this length (<= 256) sort packed
- *                      key << 8 | index uint32 values
- *   SA_NOISE_RADIX_MIN noise rows from this length sort by LSD radix
- *   SA_F32_RADIX_MIN   the same for float keys
+ *                      key << 8 | index uint32 values,
+ *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
+ *                      with this many extra bucket bits, or (-1) LSD radix
+ *                      on 8-bit digits,
+ *   SA_NOISE_WIDE_MIN  and from this length (<= 16384) LSD radix on 12-bit
+ *                      digits;
+ *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
+ *   SA_F32_SMALL_MAX   then up to this one (<= 256): packed uint32 of
+ *                      their top 24 bits, repaired (SA(f32_small));
+ *   SA_F32_MERGE_MAX, SA_F32_WIDE_MIN  as for noise (11-bit wide digits)
  *
  * and includes this file. Every path sorts distinct values (key, index), so
  * the order is the stable one and equals the scalar kernels' bit for bit.
@@ -32,56 +39,67 @@ static inline uint32_t SA(fkey)(float f, uint32_t flip)
     return k ^ flip;
 }
 
-/* Stable LSD radix sort of keys[0 .. l) (key_bits 24: 2 passes of 12 bits;
- * 32: 3 passes of 11) into idx. keys may be idx itself: the first pass reads
- * every key before the last one writes idx. The first pass packs
- * key << 32 | i, the middle ones move those, the last writes only indices. */
-static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, uint32_t *idx, void *scratch)
+/* Stable LSD radix sort of keys[0 .. l) into idx, in `passes` passes of
+ * `bits`-bit digits (constants after inlining). keys may be idx itself: the
+ * first pass reads every key before the last one writes idx. The first pass
+ * packs key << 32 | i, the middle ones move those, the last writes only
+ * indices. Wide digits (12 bits, 2 passes for 24-bit keys) cost a fixed
+ * ~2.4 us here to clear and sum 2 x 4096 counters; 8-bit digits cost a pass
+ * more per element but almost nothing fixed (cut-overs measured below). */
+SM__INLINE void SA(radix_n)(const uint32_t *keys, size_t l, const int bits, const int passes,
+                            uint32_t *idx, void *scratch)
 {
-    const int bits = key_bits == 24 ? 12 : 11, passes = key_bits == 24 ? 2 : 3;
     const uint32_t mask = (1u << bits) - 1;
     uint64_t *v = scratch, *t = v + l;
-    uint32_t *hist = (uint32_t *)(t + l); /* 3 x 4096, as SM__ARGSORT_SCRATCH has */
-    memset(hist, 0, (size_t)passes * 4096 * sizeof *hist);
-    uint32_t *h0 = hist, *h1 = hist + 4096, *h2 = hist + 8192;
-    if (passes == 2) {
-        for (size_t i = 0; i < l; i++) {
-            uint32_t k = keys[i];
-            h0[k & mask]++;
-            h1[(k >> 12) & mask]++;
-        }
-    } else {
-        for (size_t i = 0; i < l; i++) {
-            uint32_t k = keys[i];
-            h0[k & mask]++;
-            h1[(k >> 11) & mask]++;
-            h2[k >> 22]++;
-        }
+    uint32_t *hist = (uint32_t *)(t + l); /* <= 3 x 4096, as SM__ARGSORT_SCRATCH has */
+    memset(hist, 0, (size_t)passes * ((size_t)1 << bits) * sizeof *hist);
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = keys[i];
+        SM__UNROLL
+        for (int p = 0; p < passes; p++) hist[((size_t)p << bits) + ((k >> (p * bits)) & mask)]++;
     }
+    SM__UNROLL
     for (int p = 0; p < passes; p++) {
-        uint32_t *h = hist + p * 4096, sum = 0;
+        uint32_t *h = hist + ((size_t)p << bits), sum = 0;
         for (uint32_t d = 0; d <= mask; d++) {
             uint32_t c = h[d];
             h[d] = sum;
             sum += c;
         }
     }
-    uint64_t *first = passes == 2 ? t : v;
+    uint64_t *src = v, *dst = t;
     for (size_t i = 0; i < l; i++) {
         uint32_t k = keys[i];
-        first[h0[k & mask]++] = (uint64_t)k << 32 | (uint32_t)i;
+        src[hist[k & mask]++] = (uint64_t)k << 32 | (uint32_t)i;
     }
-    if (passes == 3) {
+    SM__UNROLL
+    for (int p = 1; p < passes - 1; p++) {
+        uint32_t *h = hist + ((size_t)p << bits);
         for (size_t i = 0; i < l; i++) {
-            uint64_t x = v[i];
-            t[h1[(x >> 43) & mask]++] = x;
+            uint64_t x = src[i];
+            dst[h[(x >> (32 + p * bits)) & mask]++] = x;
         }
-        h1 = h2;
+        uint64_t *tmp = src;
+        src = dst;
+        dst = tmp;
     }
-    const int shift = 32 + (passes - 1) * bits;
+    uint32_t *h = hist + ((size_t)(passes - 1) << bits);
     for (size_t i = 0; i < l; i++) {
-        uint64_t x = t[i];
-        idx[h1[(x >> shift) & mask]++] = (uint32_t)x;
+        uint64_t x = src[i];
+        idx[h[(x >> (32 + (passes - 1) * bits)) & mask]++] = (uint32_t)x;
+    }
+}
+
+/* wide: 12-bit (24-bit keys) or 11-bit (32-bit keys) digits; else 8-bit. */
+static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, int wide, uint32_t *idx,
+                      void *scratch)
+{
+    if (key_bits == 24) {
+        if (wide) SA(radix_n)(keys, l, 12, 2, idx, scratch);
+        else SA(radix_n)(keys, l, 8, 3, idx, scratch);
+    } else {
+        if (wide) SA(radix_n)(keys, l, 11, 3, idx, scratch);
+        else SA(radix_n)(keys, l, 8, 4, idx, scratch);
     }
 }
 
@@ -94,43 +112,161 @@ static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
     for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)r[i];
 }
 
-void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
+/* Float keys, l <= 256: the key's top 24 bits << 8 | index sorted as
+ * uint32 (the noise kernel's speed), then each run of equal top bits put in
+ * (full key, index) order: insertion for short runs (random floats give
+ * runs of 1-2), a uint64 sort of the run for long ones (denormals, keys that
+ * differ only in their last bits), so no input costs more than a uint64 sort. */
+static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
 {
-    if (l <= SA_NOISE_U32_MAX) {
-        /* 24-bit key and 8-bit index in one lane: twice the lanes of uint64. */
-        uint32_t *a = scratch;
-        size_t n = s32_padded(l);
-        for (size_t i = 0; i < l; i++) a[i] = (uint32_t)(noise[i] * 16777216.0f) << 8 | (uint32_t)i;
-        /* Above every real value: with padding, l <= 255 and so i <= 254. */
-        for (size_t i = l; i < n; i++) a[i] = UINT32_MAX;
-        const uint32_t *r = s32_sort(a, a + n, n);
-        for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
-        return;
+    size_t n = s32_padded(l);
+    uint32_t *a = scratch, *full = a + 2 * n;
+    uint64_t *run = (uint64_t *)(full + 256);
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = SA(fkey)(keys[i], flip);
+        full[i] = k;
+        a[i] = (k & 0xFFFFFF00u) | (uint32_t)i;
     }
-    if (l < SA_NOISE_RADIX_MIN) {
-        uint64_t *a = scratch;
-        for (size_t i = 0; i < l; i++)
-            a[i] = ((uint64_t)(uint32_t)(noise[i] * 16777216.0f) << 32 | (uint32_t)i) ^
-                   (uint64_t)(SA_S64_BIAS);
-        SA(sort64)(a, l, idx);
-        return;
+    /* Above every real value: with padding, l <= 255 and so i <= 254. */
+    for (size_t i = l; i < n; i++) a[i] = UINT32_MAX;
+    const uint32_t *r = s32_sort(a, a + n, n);
+    for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
+    for (size_t s = 0; s + 1 < l;) {
+        if ((r[s] ^ r[s + 1]) >= 256) {
+            s++;
+            continue;
+        }
+        size_t e = s + 2;
+        while (e < l && (r[e] ^ r[s]) < 256) e++;
+        /* idx[s .. e): equal top bits, in index order. */
+        if (e - s <= 16) {
+            for (size_t i = s + 1; i < e; i++) {
+                uint32_t x = idx[i], kx = full[x];
+                size_t j = i;
+                /* Indices ascend within the run: only a smaller key moves. */
+                for (; j > s && full[idx[j - 1]] > kx; j--) idx[j] = idx[j - 1];
+                idx[j] = x;
+            }
+        } else {
+            for (size_t i = s; i < e; i++)
+                run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
+            SA(sort64)(run, e - s, idx + s);
+        }
+        s = e;
     }
-    for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(noise[i] * 16777216.0f);
-    SA(radix)(idx, l, 24, idx, scratch);
 }
 
-void SA(argsort_f32)(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch)
+/* Noise rows longer than 256: most significant digit first, then the packed
+ * uint32 network inside each bucket. With ib = ceil(log2 l) index bits and b
+ * = ib - 8 + extra bucket bits, the key bits below the bucket (24 - b) and
+ * the index fill 32 - extra bits, so one bucket of about 2^(8 - extra) keys
+ * sorts as uint32 values, twice the lanes of uint64 (and a bucket of any
+ * size still sorts, only slower). Buckets are laid out padded, in place. */
+static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t *idx, void *scratch)
+{
+    const int ib = 32 - __builtin_clz((uint32_t)(l - 1));
+    const int b = ib - 8 + extra, shift = 24 - b;
+    const uint32_t nb = 1u << b, lowmask = (1u << shift) - 1, imask = (1u << ib) - 1;
+    uint32_t *cnt = scratch, *off = cnt + nb;
+    uint32_t *a = off + (nb + 15) / 16 * 16;
+    uint32_t *key = idx; /* idx holds the keys until the scatter has read them */
+    for (size_t i = 0; i < l; i++) key[i] = (uint32_t)(noise[i] * 16777216.0f);
+    memset(cnt, 0, nb * sizeof *cnt);
+    for (size_t i = 0; i < l; i++) cnt[key[i] >> shift]++;
+    size_t pos = 0, big = 0;
+    for (uint32_t d = 0; d < nb; d++) {
+        off[d] = (uint32_t)pos;
+        size_t n = cnt[d] ? s32_padded(cnt[d]) : 0;
+        pos += n;
+        big = n > big ? n : big;
+    }
+    uint32_t *q = a + pos;
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = key[i];
+        a[off[k >> shift]++] = (k & lowmask) << ib | (uint32_t)i;
+    }
+    size_t out = 0;
+    for (uint32_t d = 0; d < nb; d++) {
+        size_t m = cnt[d];
+        if (!m) continue;
+        uint32_t *p = a + off[d] - m;
+        size_t n = s32_padded(m);
+        /* A pad equal to a real value (key bits all ones, index 2^ib - 1)
+         * is harmless: equal values are indistinguishable. */
+        for (size_t i = m; i < n; i++) p[i] = UINT32_MAX;
+        const uint32_t *r = s32_sort(p, q, n);
+        for (size_t i = 0; i < m; i++) idx[out + i] = r[i] & imask;
+        out += m;
+    }
+    (void)big;
+}
+
+/* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
+ * uint32 network (l <= 256 only); 1: uint64 network and merges; 2: radix
+ * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
+ * SA(noise_buckets)). The kernels below pick the
+ * path by length; the timing tool calls this to measure the cut-overs. */
+void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int path,
+                      uint32_t *idx, void *scratch);
+void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int path,
+                      uint32_t *idx, void *scratch)
 {
     /* Descending: complemented keys, indices still ascending, so ties keep
      * index order as the scalar kernel does. */
     uint32_t flip = descending ? 0xFFFFFFFFu : 0;
-    if (l < SA_F32_RADIX_MIN) {
+    if (kind == 0 && path == 0) {
+        /* 24-bit key and 8-bit index in one lane: twice the lanes of uint64. */
+        uint32_t *a = scratch;
+        size_t n = s32_padded(l);
+        for (size_t i = 0; i < l; i++) a[i] = (uint32_t)(keys[i] * 16777216.0f) << 8 | (uint32_t)i;
+        /* Above every real value: with padding, l <= 255 and so i <= 254. */
+        for (size_t i = l; i < n; i++) a[i] = UINT32_MAX;
+        const uint32_t *r = s32_sort(a, a + n, n);
+        for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
+    } else if (kind == 0 && path == 1) {
+        uint64_t *a = scratch;
+        for (size_t i = 0; i < l; i++)
+            a[i] = ((uint64_t)(uint32_t)(keys[i] * 16777216.0f) << 32 | (uint32_t)i) ^
+                   (uint64_t)(SA_S64_BIAS);
+        SA(sort64)(a, l, idx);
+    } else if (kind == 0 && path >= 4) {
+        SA(noise_buckets)(keys, l, path - 4, idx, scratch);
+    } else if (kind == 0) {
+        for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
+        SA(radix)(idx, l, 24, path == 2, idx, scratch);
+    } else if (path == 0) {
+        SA(f32_small)(keys, l, flip, idx, scratch);
+    } else if (path == 1) {
         uint64_t *a = scratch;
         for (size_t i = 0; i < l; i++)
             a[i] = ((uint64_t)SA(fkey)(keys[i], flip) << 32 | (uint32_t)i) ^ (uint64_t)(SA_S64_BIAS);
         SA(sort64)(a, l, idx);
-        return;
+    } else {
+        for (size_t i = 0; i < l; i++) idx[i] = SA(fkey)(keys[i], flip);
+        SA(radix)(idx, l, 32, path == 2, idx, scratch);
     }
-    for (size_t i = 0; i < l; i++) idx[i] = SA(fkey)(keys[i], flip);
-    SA(radix)(idx, l, 32, idx, scratch);
+}
+
+/* Scratch of SA(noise_buckets): 2 x 256 counters, the padded buckets
+ * (<= 2l + 16 x 256) and a bucket's sort scratch (<= 2l + 256) as uint32 is
+ * within SM__ARGSORT_SCRATCH for l <= 16384. */
+_Static_assert(SA_NOISE_WIDE_MIN <= 16384, "noise buckets need l <= 16384");
+
+void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
+{
+    int path = l <= SA_NOISE_U32_MAX  ? 0
+               : l >= SA_NOISE_WIDE_MIN ? 2
+               : SA_NOISE_BUCKET_EXTRA >= 0 ? 4 + SA_NOISE_BUCKET_EXTRA
+                                            : 3;
+    SA(argsort_path)(noise, l, 0, 0, path, idx, scratch);
+}
+
+void SA(argsort_f32)(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch)
+{
+    int path = l <= SA_F32_NET_MAX     ? 1
+               : l <= SA_F32_SMALL_MAX ? 0
+               : l <= SA_F32_MERGE_MAX ? 1
+               : l < SA_F32_WIDE_MIN   ? 3
+                                       : 2;
+    SA(argsort_path)(keys, l, 1, descending, path, idx, scratch);
 }

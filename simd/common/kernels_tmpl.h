@@ -9,13 +9,11 @@
 #include "common/perm_tmpl.h"
 #include "common/gather_tmpl.h"
 
-/* The slots every x86 backend fills the same way. argsort_* point at the
- * scalar kernels until the vector argsorts land. */
+/* The slots every x86 backend fills the same way (each table points its
+ * argsort slots at its own <isa>/argsort.c). */
 #define SMV_COMMON_SLOTS                            \
     .philox_rows = philox_rows,                     \
     .mt_uniform = mt_uniform,                       \
-    .argsort_noise = sm__scalar_argsort_noise,      \
-    .argsort_f32 = sm__scalar_argsort_f32,          \
     .mask_f32 = mask_f32,                           \
     .mask_u8 = mask_u8,                             \
     .widen_u32_i64 = widen_u32_i64,                 \

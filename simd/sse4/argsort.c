@@ -66,6 +66,10 @@ static inline __m128i s64_cx(__m128i v, int m)
 #define SA(x) sm__sse4_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 256
-#define SA_NOISE_RADIX_MIN 4096
-#define SA_F32_RADIX_MIN 4096
+#define SA_NOISE_BUCKET_EXTRA -1
+#define SA_NOISE_WIDE_MIN 3072
+#define SA_F32_NET_MAX 0
+#define SA_F32_SMALL_MAX 256
+#define SA_F32_MERGE_MAX 256
+#define SA_F32_WIDE_MIN 1024
 #include "common/argsort_tmpl.h"

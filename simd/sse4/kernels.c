@@ -6,5 +6,8 @@ const struct sm_kernels sm__kernels_sse4 = {
     .name = "sse4",
     .required = SM_CPU_SSE41 | SM_CPU_SSE42 | SM_CPU_POPCNT,
     SMV_COMMON_SLOTS,
+    .argsort_noise = sm__sse4_argsort_noise,
+    .argsort_f32 = sm__sse4_argsort_f32,
     .inverse_perm = inverse_perm_scalar8,
+    .masked_softmax = sm__sse4_masked_softmax,
 };

@@ -93,7 +93,16 @@ int sm__cmd_bench(int argc, char **argv)
            "%d thread%s, median of %zu\n",
            n, l, d, ratio, len_keep, rng_name, sm_get_num_threads(),
            sm_get_num_threads() == 1 ? "" : "s", reps);
-    printf("cpu %s, %d cores; binding: %s\n", topo.cpu_model, topo.cores, binding);
+    double load = -1;
+    getloadavg(&load, 1);
+    printf("cpu %s, %d cores, load average %.2f; binding: %s\n", topo.cpu_model, topo.cores,
+           load, binding);
+    /* A bound team on busy cores waits at every barrier for a descheduled
+     * member: on a 2-core machine at load 9 we saw 30x slower medians. */
+    if (topo.cores > 0 && load > (double)topo.cores)
+        printf("note: the load average exceeds the %d cores; other processes share them and the "
+               "figures are noisy (fewer --threads helps)\n",
+               topo.cores);
     printf("%-8s %14s %12s %8s %8s\n", "backend", "ns/call", "ns/row", "GB/s", "speedup");
 
     double xm_bytes = (double)n * (double)len_keep * (double)row_bytes;

@@ -15,3 +15,5 @@
 SM__TOOL_COMMAND(info, "version, CPU, caches, CPU features and backends")
 SM__TOOL_COMMAND(mask, "MAE random masking of N x L tokens: noise, ids_shuffle, ids_restore, mask")
 SM__TOOL_COMMAND(bench, "time the masking step on every backend this CPU supports")
+SM__TOOL_COMMAND(softmax, "masked softmax of scores given on the command line (seed 002)")
+SM__TOOL_COMMAND(posembed, "MAE's 2-D (or 1-D) sin-cos position embedding")

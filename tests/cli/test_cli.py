@@ -10,12 +10,16 @@ used, so any python3 runs it.
 import json
 import os
 import re
+import shlex
 import struct
 import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL, GOLDEN, GROUP = sys.argv[1], sys.argv[2], sys.argv[3]
+# A cross build (e.g. aarch64 under qemu-aarch64) runs the tool through the
+# cross file's exe_wrapper, which meson passes to every test in this variable.
+WRAPPER = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
 
 results = []
 
@@ -28,7 +32,7 @@ def check(ok, name, detail=""):
 def run(*args, env=None):
     e = {k: v for k, v in os.environ.items() if k != "SIMDMASK_BACKEND"}
     e.update(env or {})
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True, env=e, timeout=120)
+    p = subprocess.run([*WRAPPER, TOOL, *args], capture_output=True, text=True, env=e, timeout=120)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -246,7 +250,7 @@ def test_bench():
     for b in supported_backends():
         row = [ln for ln in lines if ln.split()[:1] == [b]]
         check(len(row) == 1 and len(row[0].split()) == 5, f"bench has one timed row for {b}", out)
-    check(re.search(r"binding: omp thread 0 -> (core \d+ \(PU \d+\)|not bound \(.+\))$", out,
+    check(re.search(r"; binding: omp thread 0 -> (core \d+ \(PU \d+\)|not bound \(.+\))$", out,
                     re.M), "bench reports the thread binding (or why there is none)", out)
 
 

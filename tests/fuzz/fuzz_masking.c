@@ -13,7 +13,7 @@
  * must return the expected status and change no output, generator or
  * len_keep.
  *
- * Input: [fault][flags][outputs][n][l: 2][row_bytes][ratio mode][ratio: 8]
+ * Input: [fault][flags][outputs][n][l: 2 (see below)][row_bytes][ratio mode][ratio: 8]
  *        [seed: 8][stream: 4][row: 8][threads][torch pre-draw: 2] then the
  *        noise pool. */
 #include <math.h>
@@ -59,6 +59,13 @@ static bool all_canary(const struct bufs *b)
 {
     return fz_is_canary(&b->noise) && fz_is_canary(&b->shuffle) && fz_is_canary(&b->restore) &&
            fz_is_canary(&b->keep) && fz_is_canary(&b->mask) && fz_is_canary(&b->xm);
+}
+
+/* Field by field: the struct has tail padding, which memcmp would read. */
+static bool rng_eq(const sm_rng *a, const sm_rng *b)
+{
+    return a->kind == b->kind && a->stream == b->stream && a->seed == b->seed && a->row == b->row &&
+           a->mti == b->mti && memcmp(a->mt, b->mt, sizeof a->mt) == 0;
 }
 
 static int64_t idx_at(const fz_buf *b, size_t isz, size_t i)
@@ -129,7 +136,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum fault fault = fb < 208 ? F_NONE : (enum fault)((fb - 208) % F_COUNT);
     uint8_t flags = fz_u8(&in), want_out = fz_u8(&in);
     size_t n = fz_range(&in, 1, 1, 8);
-    size_t l = fz_range(&in, 2, 1, 2048);
+    /* Mostly L <= 2048; 1 in 8 spans 4000..8499, across the SIMD backends'
+     * cut-over to radix sorts of noise at 4096 (N <= 2 there, to stay fast). */
+    uint64_t lraw = fz_bits(&in, 2);
+    size_t l = lraw < 0xE000 ? 1 + lraw % 2048 : 4000 + lraw % 4500;
+    if (l > 2048 && n > 2) n = 2;
     size_t row_bytes = fz_range(&in, 1, 1, 67);
     uint8_t ratio_mode = fz_u8(&in);
     uint64_t ratio_bits = fz_bits(&in, 8);
@@ -206,7 +217,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fz_buf draw = fz_alloc(n * l * 4, 0);
             FZ_CHECK(sm_rng_uniform(&g, (float *)draw.p, n, l) == SM_OK, "sm_rng_uniform");
             FZ_CHECK(memcmp(draw.p, noise, n * l * 4) == 0, "noise is not sm_rng_uniform's draw");
-            FZ_CHECK(memcmp(&g, &rng_ref, sizeof g) == 0, "generator advanced differently");
+            FZ_CHECK(rng_eq(&g, &rng_ref), "generator advanced differently");
             fz_free(&draw);
             if (source == 0) FZ_CHECK(rng_ref.row == row0 + n, "philox row not advanced by n");
         } else {
@@ -287,12 +298,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (st != SM_OK) {
             FZ_CHECK(sm_last_error()[0] != '\0', "no message for status %d", (int)st);
             FZ_CHECK(all_canary(&out), "an output was written on error %d", (int)st);
-            FZ_CHECK(memcmp(&rng, &rng_before, sizeof rng) == 0, "generator changed on error");
+            FZ_CHECK(rng_eq(&rng, &rng_before), "generator changed on error");
             FZ_CHECK(m.len_keep == 0xC0FFEE, "len_keep written on error");
             continue;
         }
         FZ_CHECK(m.len_keep == keep, "len_keep %zu, expected %zu", m.len_keep, keep);
-        if (m.rng) FZ_CHECK(memcmp(&rng, &rng_ref, sizeof rng) == 0, "generator state differs from scalar");
+        if (m.rng) FZ_CHECK(rng_eq(&rng, &rng_ref), "generator state differs from scalar");
         static const struct { unsigned bit; size_t off; const char *name; } outs[] = {
             { O_NOISE, offsetof(struct bufs, noise), "noise" },
             { O_SHUFFLE, offsetof(struct bufs, shuffle), "ids_shuffle" },
