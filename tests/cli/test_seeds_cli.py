@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 TOOL, GOLDEN = sys.argv[1], sys.argv[2]
-# Set by meson for cross builds (qemu-aarch64 runs the tool).
+# A cross build runs the tool through the cross file's exe_wrapper (qemu).
 WRAPPER = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
 results = []
 
