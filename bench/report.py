@@ -20,7 +20,8 @@ import sys
 
 PEERS = ("qsort", "vqsort", "memcpy", "torch")
 KERNEL_ORDER = ("masking", "argsort_noise", "argsort_f32", "ids_restore", "gather_rows",
-                "noise_philox", "noise_torch")
+                "noise_philox", "noise_torch", "masked_softmax", "softmax", "patchify",
+                "unpatchify", "mae_loss")
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
