@@ -68,6 +68,7 @@ void *bench_alloc(size_t bytes);
 /* A copy of cfg that lives as long as the process (gbench keeps the pointer
  * given at registration). */
 void *bench_keep(const void *cfg, size_t bytes);
+void bench_free_kept(void); /* after the run */
 
 /* Argsort inputs: generator noise (24-bit keys, the masking case) or
  * arbitrary floats. */

@@ -63,11 +63,32 @@ void *bench_alloc(size_t bytes)
     return p;
 }
 
+/* Registration copies, freed together once the benchmarks have run. */
+static void **kept;
+static size_t n_kept, cap_kept;
+
 void *bench_keep(const void *cfg, size_t bytes)
 {
+    if (n_kept == cap_kept) {
+        cap_kept = cap_kept ? 2 * cap_kept : 256;
+        kept = realloc(kept, cap_kept * sizeof *kept);
+        if (!kept) {
+            fprintf(stderr, "simdmask_bench: out of memory\n");
+            exit(1);
+        }
+    }
     void *p = bench_alloc(bytes);
     memcpy(p, cfg, bytes);
+    kept[n_kept++] = p;
     return p;
+}
+
+void bench_free_kept(void)
+{
+    for (size_t i = 0; i < n_kept; i++) free(kept[i]);
+    free(kept);
+    kept = NULL;
+    n_kept = cap_kept = 0;
 }
 
 void bench_noise(float *out, size_t n_rows, size_t l, uint64_t row0)
