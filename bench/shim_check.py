@@ -11,7 +11,7 @@ import tempfile
 
 def main():
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        # MESON_EXE_WRAPPER: set by meson for cross builds (qemu-aarch64).
+        # Cross builds run through meson's exe wrapper (qemu-aarch64).
         wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
         subprocess.run([*wrapper, sys.argv[1], "--benchmark_min_time=0.001",
                         "--benchmark_out=" + out.name, "--benchmark_out_format=json"],
