@@ -148,6 +148,13 @@ static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *
                 idx[j] = x;
             }
         } else {
+            /* Ties (equal full keys) are long runs already in order. */
+            size_t j = s + 1;
+            while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
+            if (j == e) {
+                s = e;
+                continue;
+            }
             for (size_t i = s; i < e; i++)
                 run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
             SA(sort64)(run, e - s, idx + s);
