@@ -46,19 +46,28 @@ ninja -C "$build" -j2
 echo "== aarch64: meson test under qemu-aarch64"
 # Check's per-test timeouts are for native speed; qemu runs ~5-20x slower.
 export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-10}
-meson test -C "$build" --print-errorlogs --num-processes 2 --timeout-multiplier 4
+status=0
+meson test -C "$build" --print-errorlogs --num-processes 2 --timeout-multiplier 4 || status=$?
 
-# How many tests ran with each backend forced; with NEON compiled in, both
-# neon and scalar must appear whenever the suites register per backend.
+# Tests and Check assertions-groups per backend: a suite registered once per
+# backend runs with SIMDMASK_BACKEND set; with NEON compiled in, both neon
+# and scalar must appear. Suites that call every backend's kernels directly
+# (kernels, argsort_kernels) run once, unforced.
 python3 - "$build/meson-logs/testlog.json" <<'EOF'
-import json, sys, collections
-runs = collections.Counter()
+import collections, json, re, sys
+tests, checks = collections.Counter(), collections.Counter()
 for line in open(sys.argv[1]):
     t = json.loads(line)
-    runs[(t.get("env") or {}).get("SIMDMASK_BACKEND", "(not forced)"), t["result"]] += 1
-for (backend, result), n in sorted(runs.items()):
-    print(f"  SIMDMASK_BACKEND={backend}: {n} {result}")
-forced = {b for (b, _) in runs if b != "(not forced)"}
+    b = (t.get("env") or {}).get("SIMDMASK_BACKEND", "(not forced)")
+    tests[b, t["result"]] += 1
+    for m in re.finditer(r"Checks: (\d+), Failures: (\d+), Errors: (\d+)", t.get("stdout") or ""):
+        checks[b, "checks"] += int(m.group(1))
+        checks[b, "failures+errors"] += int(m.group(2)) + int(m.group(3))
+for b in sorted({b for b, _ in tests}):
+    res = ", ".join(f"{n} {r}" for (bb, r), n in sorted(tests.items()) if bb == b)
+    print(f"  SIMDMASK_BACKEND={b}: tests {res}; Check: {checks[b, 'checks']} checks, "
+          f"{checks[b, 'failures+errors']} failures+errors")
+forced = {b for b, _ in tests if b != "(not forced)"}
 if forced and not {"neon", "scalar"} <= forced:
     sys.exit(f"aarch64: expected suites forced to neon and to scalar, got {sorted(forced)}")
 EOF
@@ -69,5 +78,6 @@ if [ -x "$cli" ]; then
   out=$(qemu-aarch64 -L / "$cli" info)
   echo "$out"
   # The default backend on any AArch64 CPU is neon (HWCAP_ASIMD).
-  echo "$out" | grep -qi "neon" || { echo "aarch64: simdmask info does not mention neon" >&2; exit 1; }
+  echo "$out" | grep -Eq "^active +neon" || { echo "aarch64: simdmask info: neon not active" >&2; exit 1; }
 fi
+exit "$status"

@@ -196,7 +196,7 @@ def table(results, context, backend_order):
                 f"{ratio(torch.ns if torch else None, r.ns) if b != 'torch' else '':>8} "
                 f"{of_floor:>9}")
     lines.append("")
-    lines += closing_notes(by_key, floors, backend_order)
+    lines += closing_notes(by_key, floors, backend_order, context)
     return "\n".join(lines)
 
 
@@ -205,13 +205,22 @@ def reps(results):
     return "/".join(str(x) for x in sorted(n))
 
 
-def closing_notes(by_key, floors, backend_order):
+def closing_notes(by_key, floors, backend_order, context):
     out = []
     lib = [(f, r) for f, r in floors if r.backend not in PEERS]
     if lib:
-        lib.sort(key=lambda x: x[0])
-        worst = ", ".join(f"{r.backend} {r.shape} at {100 * f:.0f} %" for f, r in lib[:3])
-        out.append(f"Furthest from the floor (gather_rows GB/s as a share of memcpy's): {worst}.")
+        out.append("Furthest from the floor (gather_rows GB/s as a share of memcpy's, "
+                   "lowest per backend):")
+        for b in backend_order:
+            mine = sorted((f, r.shape) for f, r in lib if r.backend == b)
+            if mine:
+                worst = ", then ".join(f"{100 * f:.0f} % ({shape})" for f, shape in mine[:2])
+                median = mine[len(mine) // 2][0]
+                out.append(f"  {b:<8} {worst}; median {100 * median:.0f} %")
+    shared = context.get("shared_with_scalar", "none")
+    if shared != "none":
+        out.append("Not timed twice (the backend's table points at the scalar kernel): "
+                   + shared + ".")
     best = backend_order[0] if backend_order else "scalar"
     for k in ("masking", "argsort_noise", "ids_restore"):
         pairs = [(rows[best].ns, rows["torch"].ns, shape) for (kern, shape), rows in by_key.items()
@@ -237,7 +246,7 @@ def plot(results, path, backend_order, context):
                  f"({context.get('hwloc_cores', context.get('num_cpus', '?'))} cores); "
                  f"medians, lower is better except GB/s", fontsize=12)
 
-    def per_l(ax, kernel, title):
+    def per_l_lines(ax, kernel, title):
         for b in backends:
             pts = sorted((int(r.shape.split(":")[1]), r.ns_per_row()) for r in results
                          if r.kernel == kernel and r.backend == b and not r.error
@@ -252,6 +261,20 @@ def plot(results, path, backend_order, context):
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
+
+    shared = {}
+    for item in context.get("shared_with_scalar", "none").split():
+        if "." in item:
+            b, slot = item.split(".", 1)
+            shared.setdefault(slot, []).append(b)
+    slot_of = {"argsort_noise": "argsort_noise", "argsort_f32": "argsort_f32",
+               "ids_restore": "inverse_perm"}
+
+    def per_l(ax, kernel, title):
+        per_l_lines(ax, kernel, title)
+        if shared.get(slot_of[kernel]):
+            ax.text(0.98, 0.03, " ".join(shared[slot_of[kernel]]) + ": the scalar kernel",
+                    transform=ax.transAxes, ha="right", va="bottom", fontsize=8, color="0.35")
 
     per_l(axes[0][0], "argsort_noise", "argsort, 24-bit noise keys")
     per_l(axes[0][1], "argsort_f32", "argsort, arbitrary float keys")
@@ -297,10 +320,12 @@ def plot(results, path, backend_order, context):
     ax.set_xticks(range(len(shapes)))
     ax.set_xticklabels([s.replace("/threads:", "\nthreads ") for s in shapes], fontsize=7)
     ax.set_yscale("log")
+    lo, hi = ax.get_ylim()
+    ax.set_ylim(lo, hi * 8)  # room for the legend above the bars
     ax.set_ylabel("ms per masking step")
     ax.set_title("whole masking step (MAE random_masking)")
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper center", ncol=len(mb))
 
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     fig.savefig(path, dpi=110)

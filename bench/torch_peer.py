@@ -84,14 +84,15 @@ class Runner:
             name += "/real_time"
         if self.args.filter and not re.search(self.args.filter, name):
             return
-        fn()  # warm-up: first-call allocations and page faults
+        # The first call warms up (allocations, page faults) and, when it
+        # already lasts min_time, sizes the run at one iteration.
+        wall, _ = self._time(fn, 1)
         iters = 1
-        while True:  # grow the iteration count until a run lasts min_time
-            wall, _ = self._time(fn, iters)
-            if wall >= self.args.min_time or iters >= 1_000_000_000:
-                break
+        while wall < self.args.min_time and iters < 1_000_000_000:
+            # grow the iteration count until a run lasts min_time
             grow = self.args.min_time * 1.4 / max(wall, 1e-9)
             iters = int(max(iters + 1, min(iters * 10, iters * grow)))
+            wall, _ = self._time(fn, iters)
         reps = self.args.repetitions
         scale = {"ns": 1e9, "us": 1e6, "ms": 1e3, "s": 1.0}[unit]
         runs = []
@@ -110,7 +111,6 @@ class Runner:
         self.results += runs
         if reps > 1:
             self.results += self._aggregates(name, runs, reps, unit)
-        first = runs[0]
         shown = statistics.median([x["real_time" if real_time else "cpu_time"] for x in runs])
         print(f"{name:<52} {shown:12.4g} {unit}  x{iters} x{reps}", flush=True)
         self.family += 1
@@ -219,7 +219,7 @@ def main():
 
     def per_row(rows, l):
         return lambda s: {"items_per_second": rows * l / s, "rows": float(rows),
-                          "ns_per_row": s * 1e9 / rows}
+                          "rows_per_second": rows / s}
 
     n, l = shapes["noise"]["n"], shapes["noise"]["l"]
     R.run(f"noise_torch/torch/N:{n}/L:{l}", lambda: torch.rand(n, l),
@@ -273,7 +273,6 @@ def main():
         "host_name": platform.node(),
         "executable": os.path.abspath(__file__),
         "num_cpus": os.cpu_count(),
-        "library_build_type": "release",
         "torch_version": torch.__version__,
         "torch_parallel": " | ".join(line.strip() for line in
                                      torch.__config__.parallel_info().splitlines()

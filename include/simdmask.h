@@ -17,8 +17,8 @@
  *     read); an output must not overlap any input or any other output, nor
  *     the generator or the sm_masking struct passed in. Every entry point
  *     checks this on the byte ranges it would touch (empty ranges and NULL
- *     never overlap) and returns SM_EALIAS before writing; nothing is
- *     computed in place.
+ *     never overlap) and returns SM_EALIAS before writing. The one in-place
+ *     operation is sm_masked_softmax with out == scores exactly.
  *   - Alignment: byte buffers (rows of x, x_masked, mask tokens, gather
  *     sources and outputs) may start at any address. Typed arrays (float
  *     keys and noise, float masks, int32/int64 indices, torch.gather's

@@ -104,7 +104,10 @@ sm_status sm_focus_masking(sm_masking *m, const sm_focus *focus)
     if (focus->begin > focus->end || focus->end > l)
         return sm__fail(SM_ERANGE, "focus range [%zu, %zu) is not inside [0, %zu)", focus->begin,
                         focus->end, l);
-    st = sm_len_keep(l, m->mask_ratio, &len_keep);
+    /* Every check of sm_random_masking on the caller's arguments, rng
+     * included: the call below sees a copy without rng, so an output
+     * overlapping *m->rng or *m would go unnoticed there. */
+    st = sm__masking_check(m, &len_keep);
     if (st) return st;
     size_t nl, bytes;
     if (!sm__mul(n, l, &nl) || !sm__mul(nl, 2 * sizeof(float), &bytes))

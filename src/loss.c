@@ -46,6 +46,12 @@ sm_status sm_mae_loss_compute(const sm_mae_loss *a)
         return sm__fail(SM_EINVAL, "n %zu, l %zu, d %zu must be positive", a->n, a->l, a->d);
     if ((a->norm_pix || a->var) && a->d < 2)
         return sm__fail(SM_EINVAL, "the unbiased variance needs d >= 2 (d is %zu)", a->d);
+    const void *floats[] = { a->pred, a->target, a->mask, a->loss, a->patch_loss, a->mean, a->var, a->grad };
+    static const char *const names[] = { "pred", "target", "mask", "loss", "patch_loss", "mean", "var", "grad" };
+    for (size_t i = 0; i < sizeof floats / sizeof floats[0]; i++) {
+        sm_status st = sm__check_align(names[i], floats[i], 4);
+        if (st) return st;
+    }
     size_t nl, nld, pb, mb, sb;
     if (!sm__mul(a->n, a->l, &nl) || !sm__mul(nl, a->d, &nld) || !sm__mul(nld, 4, &pb) ||
         !sm__mul(nl, sizeof(struct stats), &sb))

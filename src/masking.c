@@ -67,7 +67,7 @@ static void mask_row(const struct row_job *j, size_t r, const float *noise, uint
     }
 }
 
-static sm_status check(const sm_masking *m, size_t *len_keep)
+sm_status sm__masking_check(const sm_masking *m, size_t *len_keep)
 {
     if (!m) return sm__fail(SM_EINVAL, "masking arguments are NULL");
     if (m->n == 0 || m->l == 0)
@@ -128,7 +128,7 @@ static sm_status check(const sm_masking *m, size_t *len_keep)
 sm_status sm_random_masking(sm_masking *m)
 {
     size_t len_keep;
-    sm_status st = check(m, &len_keep);
+    sm_status st = sm__masking_check(m, &len_keep);
     if (st) return st;
 
     const struct sm_kernels *k = sm__active();

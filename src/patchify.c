@@ -44,6 +44,10 @@ static sm_status run(const void *src, void *dst, size_t n, size_t c, size_t h, s
                         p);
     if (elem_size != 2 && elem_size != 4)
         return sm__fail(SM_EINVAL, "%s: elem_size %zu is not 2 or 4", what, elem_size);
+    sm_status st;
+    if ((st = sm__check_align(to_patches ? "imgs" : "patches", src, elem_size)) ||
+        (st = sm__check_align(to_patches ? "patches" : "imgs", dst, elem_size)))
+        return st;
     size_t count, bytes;
     if (!sm__mul(n, c, &count) || !sm__mul(count, h, &count) || !sm__mul(count, w, &count) ||
         !sm__mul(count, elem_size, &bytes))

@@ -40,6 +40,8 @@ static sm_status check_common(size_t embed_dim, size_t rows, sm_float_type type,
     if (!out) return sm__fail(SM_EINVAL, "out is NULL");
     if (type != SM_F64 && type != SM_F32)
         return sm__fail(SM_EINVAL, "unknown float type %d", (int)type);
+    sm_status st = sm__check_align("out", out, type == SM_F64 ? 8 : 4);
+    if (st) return st;
     size_t count;
     if (!sm__mul(rows, embed_dim, &count) || !sm__mul(count, 8, &count))
         return sm__fail(SM_EOVERFLOW, "%zu rows x %zu dims overflows size_t", rows, embed_dim);
@@ -87,8 +89,10 @@ sm_status sm_pos_embed_1d(size_t embed_dim, const double *pos, size_t m, sm_floa
     if (embed_dim == 0 || embed_dim % 2)
         return sm__fail(SM_EINVAL, "embed_dim %zu must be a positive even number", embed_dim);
     if (m == 0) return sm__fail(SM_EINVAL, "m must be positive");
+    sm_status st = sm__check_align("pos", pos, 8);
+    if (st) return st;
     double *buf = NULL;
-    sm_status st = check_common(embed_dim, m, type, out, &buf);
+    st = check_common(embed_dim, m, type, out, &buf);
     if (st) return st;
     size_t bytes = m * embed_dim * (type == SM_F64 ? 8 : 4);
     if (pos && sm__overlap(pos, m * sizeof(double), out, bytes)) {

@@ -15,6 +15,8 @@ sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols, const
         return sm__fail(SM_EINVAL,
                         "mask of %zu rows does not broadcast to %zu rows (give 1 or %zu)",
                         mask_rows, rows, rows);
+    sm_status st;
+    if ((st = sm__check_align("scores", scores, 4)) || (st = sm__check_align("out", out, 4))) return st;
     size_t count, bytes, mask_bytes = 0;
     if (!sm__mul(rows, cols, &count) || !sm__mul(count, sizeof(float), &bytes) ||
         (mask && !sm__mul(mask_rows, cols, &mask_bytes)))

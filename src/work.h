@@ -6,6 +6,10 @@
 
 sm_status sm__check_rng(const sm_rng *rng);
 
+/* sm_random_masking's checks of m (sizes, types, ratio, alignment, every
+ * output against every input, m->rng and m itself); sets *len_keep. */
+sm_status sm__masking_check(const sm_masking *m, size_t *len_keep);
+
 /* Draws n_rows rows of noise and advances rng (arguments already checked). */
 void sm__draw_rows(const struct sm_kernels *k, sm_rng *rng, float *noise, size_t n_rows, size_t l);
 

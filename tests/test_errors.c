@@ -2,6 +2,8 @@
  * sm_last_error(), and every output (filled with a canary byte first)
  * unchanged, generators included. */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -452,6 +454,31 @@ START_TEST(threads_and_misc)
 }
 END_TEST
 
+/* sm_last_error() is per thread: a failure on another thread neither
+ * replaces this thread's message nor sees it. */
+static void *fail_elsewhere(void *arg)
+{
+    (void)arg;
+    static char seen[256];
+    snprintf(seen, sizeof seen, "%s", sm_last_error()); /* new thread: empty */
+    sm_len_keep(10, -1.0, NULL);
+    return seen;
+}
+
+START_TEST(message_is_per_thread)
+{
+    T_EXPECT_FAIL(sm_backend_set("only-on-main"), SM_ENOTFOUND);
+    char mine[256];
+    snprintf(mine, sizeof mine, "%s", sm_last_error());
+    pthread_t th;
+    void *seen;
+    ck_assert_int_eq(pthread_create(&th, NULL, fail_elsewhere, NULL), 0);
+    ck_assert_int_eq(pthread_join(th, &seen), 0);
+    ck_assert_str_eq((const char *)seen, "");
+    ck_assert_str_eq(sm_last_error(), mine);
+}
+END_TEST
+
 Suite *sm_test_suite(void)
 {
     Suite *s = suite_create("errors");
@@ -468,6 +495,7 @@ Suite *sm_test_suite(void)
     tcase_add_test(tc, gather_row_pattern);
     tcase_add_test(tc, backends);
     tcase_add_test(tc, threads_and_misc);
+    tcase_add_test(tc, message_is_per_thread);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -273,6 +273,48 @@ START_TEST(backend_matches_scalar)
 }
 END_TEST
 
+/* Outputs above the non-temporal cut-over (24 MiB, rows >= 256 bytes) take
+ * the streaming kernels: the row gather, the unshuffle and the masking's
+ * x_masked, against a plain copy loop and against scalar, on 1 and 3 threads. */
+START_TEST(large_outputs)
+{
+    enum { N = 16, L = 256, K = 200, RB = 8192 }; /* 26 MB gathered, 34 MB restored */
+    t_rand r = { 0x7000 };
+    char *src = malloc((size_t)N * L * RB), *a = malloc((size_t)N * L * RB), *b = malloc((size_t)N * L * RB);
+    fill_bytes(&r, src, (size_t)N * L * RB);
+    int32_t *idx = malloc((size_t)N * L * 4);
+    for (size_t i = 0; i < (size_t)N * L; i++) idx[i] = (int32_t)t_below(&r, L);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        T_OK(sm_set_num_threads(threads));
+        t_use_tested();
+        T_OK(sm_gather_rows(src, N, L, RB, idx, SM_INDEX_I32, K, b));
+        for (size_t i = 0; i < N; i++)
+            for (size_t j = 0; j < K; j++)
+                T_MSG(memcmp(b + (i * K + j) * RB, src + (i * L + (size_t)idx[i * K + j]) * RB, RB) == 0,
+                      "gather row %zu,%zu", i, j);
+        T_OK(sm_unshuffle(src, src + RB, idx, SM_INDEX_I32, N, L, K, RB, b));
+        t_use_scalar();
+        T_OK(sm_unshuffle(src, src + RB, idx, SM_INDEX_I32, N, L, K, RB, a));
+        T_MEM_EQ(a, b, (size_t)N * L * RB);
+
+        sm_masking m = { .n = N, .l = L, .mask_ratio = 0.2, .noise_in = (const float *)(void *)idx,
+                         .x = src, .row_bytes = RB, .x_masked = a };
+        float *noise = malloc((size_t)N * L * 4);
+        for (size_t i = 0; i < (size_t)N * L; i++) noise[i] = (float)idx[i];
+        m.noise_in = noise;
+        T_OK(sm_random_masking(&m)); /* scalar */
+        ck_assert_uint_eq(m.len_keep, 204);
+        m.x_masked = b;
+        t_use_tested();
+        T_OK(sm_random_masking(&m));
+        T_MEM_EQ(a, b, (size_t)N * 204 * RB);
+        free(noise);
+    }
+    T_OK(sm_set_num_threads(0));
+    free(src), free(a), free(b), free(idx);
+}
+END_TEST
+
 Suite *sm_test_suite(void)
 {
     Suite *s = suite_create("gather");
@@ -284,6 +326,7 @@ Suite *sm_test_suite(void)
         { "empty", gather_empty_index, 1 },
         { "threads", threads_do_not_change_result, 1 },
         { "vs_scalar", backend_matches_scalar, 1 },
+        { "large", large_outputs, 1 },
     };
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
         TCase *tc = tcase_create(tests[i].name);

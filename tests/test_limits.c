@@ -414,6 +414,50 @@ START_TEST(gather_limits)
 }
 END_TEST
 
+/* ------------------------------------------- softmax, focus, patchify, loss */
+
+START_TEST(seeds_limits)
+{
+    use_backend(_i);
+    const float *sc = IN(0);
+    BAD(SM_EINVAL, sm_masked_softmax((const float *)IN(2), 2, 4, NULL, 0, SM_SOFTMAX_FILL, OUT(0)));
+    BAD(SM_EINVAL, sm_masked_softmax(sc, 2, 4, NULL, 0, SM_SOFTMAX_FILL, (float *)OUT(1)));
+    BAD(SM_EALIAS, sm_masked_softmax(sc, 2, 4, NULL, 0, SM_SOFTMAX_FILL, (float *)IN(4)));
+    BAD(SM_EINVAL, sm_patchify(IN(1), 1, 1, 4, 4, 2, 4, OUT(0)));
+    BAD(SM_EINVAL, sm_unpatchify(IN(0), 1, 1, 4, 4, 2, 2, OUT(3)));
+    BAD(SM_EINVAL, sm_pos_embed_2d(8, 2, 2, 0, SM_F64, OUT(4)));
+    BAD(SM_EINVAL, sm_pos_embed_1d(8, (const double *)IN(4), 2, SM_F32, OUT(0)));
+    {
+        sm_mae_loss a = { .n = 1, .l = 2, .d = 2, .pred = IN(2), .target = IN(64), .mask = IN(128),
+                          .loss = OUT(0) };
+        BAD(SM_EINVAL, sm_mae_loss_compute(&a));
+        a.pred = IN(0), a.grad = (float *)OUT(66);
+        BAD(SM_EINVAL, sm_mae_loss_compute(&a));
+    }
+    {
+        /* Focus masking: an output over the generator, or over the
+         * arguments, is caught although the masking runs on a copy. */
+        sm_rng *g = IN(8192);
+        sm_rng_init(g, SM_RNG_TORCH, 4, 0);
+        sm_focus f = { 2, 6, 0.3 };
+        sm_masking m = { .n = 2, .l = 8, .mask_ratio = 0.5, .rng = g, .ids_restore = (char *)g + 16,
+                         .len_keep = 12345 };
+        BAD(SM_EALIAS, sm_focus_masking(&m, &f));
+        ck_assert_uint_eq(m.len_keep, 12345);
+        m.ids_restore = OUT(0), m.mask = (float *)(void *)&m;
+        BAD(SM_EALIAS, sm_focus_masking(&m, &f));
+        ck_assert_uint_eq(m.len_keep, 12345);
+        m.mask = OUT(256 + 2);
+        BAD(SM_EINVAL, sm_focus_masking(&m, &f));
+        ck_assert_uint_eq(m.len_keep, 12345);
+    }
+    /* Must work: softmax in place, the one overlap allowed. */
+    float row[4] = { 1.0f, 1.0f, 1.0f, 1.0f };
+    OK(sm_masked_softmax(row, 1, 4, NULL, 0, SM_SOFTMAX_FILL, row));
+    for (int i = 0; i < 4; i++) ck_assert(row[i] == 0.25f);
+}
+END_TEST
+
 /* ---------------------------------------------------------- backends, threads */
 
 START_TEST(backend_limits)
@@ -443,7 +487,8 @@ int main(void)
     struct { const char *name; const TTest *test; } tests[] = {
         { "len_keep", len_keep_limits }, { "rng", rng_limits }, { "argsort", argsort_limits },
         { "masking", masking_limits }, { "unshuffle", unshuffle_limits },
-        { "gather_rows", gather_rows_limits }, { "gather", gather_limits }, { "backends", backend_limits },
+        { "gather_rows", gather_rows_limits }, { "gather", gather_limits }, { "seeds", seeds_limits },
+        { "backends", backend_limits },
     };
     for (size_t t = 0; t < sizeof tests / sizeof tests[0]; t++) {
         TCase *tc = tcase_create(tests[t].name);

@@ -212,6 +212,31 @@ START_TEST(gathers)
         memset(b, T_CANARY, l * rb + 32);
         K->unshuffle_i64(src + so, tok + oo, i64, l, k, rb, b + oo);
         T_MEM_EQ(b, a, l * rb + 32);
+        /* The optional non-temporal twins write the same bytes. */
+        if (K->unshuffle_u32_nt) {
+            memset(b, T_CANARY, l * rb + 32);
+            K->unshuffle_u32_nt(src + so, tok + oo, i32, l, k, rb, b + oo);
+            T_MEM_EQ(b, a, l * rb + 32);
+        }
+        if (K->unshuffle_i64_nt) {
+            memset(b, T_CANARY, l * rb + 32);
+            K->unshuffle_i64_nt(src + so, tok + oo, i64, l, k, rb, b + oo);
+            T_MEM_EQ(b, a, l * rb + 32);
+        }
+        memset(a, T_CANARY, l * rb + 32);
+        S->gather_rows_u32(src + so, rb, i32, k, a + oo);
+        if (K->gather_rows_u32_nt) {
+            memset(b, T_CANARY, l * rb + 32);
+            K->gather_rows_u32_nt(src + so, rb, i32, k, b + oo);
+            T_MEM_EQ(b, a, l * rb + 32);
+        }
+        if (K->gather_rows_i64_nt) {
+            memset(b, T_CANARY, l * rb + 32);
+            K->gather_rows_i64_nt(src + so, rb, i64, k, b + oo);
+            T_MEM_EQ(b, a, l * rb + 32);
+        }
+        memset(a, T_CANARY, l * rb + 32);
+        S->unshuffle_u32(src + so, tok + oo, i32, l, k, rb, a + oo);
         T_TRUE(t_all_bytes(a, oo, T_CANARY) && t_all_bytes(a + oo + l * rb, 32 - oo, T_CANARY));
         free(src), free(i32), free(i64), free(a), free(b), free(tok);
     }

@@ -109,6 +109,32 @@ static void gather(const struct sm_kernels *k, size_t rb, size_t out_bytes)
     free(src), free(out), free(cpy), free(idx);
 }
 
+/* Decoder restore: n samples of l rows from keep kept rows and a token. */
+static void unshuffle(const struct sm_kernels *k, size_t rb, size_t out_bytes)
+{
+    size_t l = 196, keep = 49, n = out_bytes / (l * rb);
+    if (n < 1) n = 1;
+    size_t ob = n * l * rb;
+    char *kept = aligned_alloc(64, n * keep * rb), *out = aligned_alloc(64, ob), *cpy = aligned_alloc(64, ob);
+    char *token = aligned_alloc(64, rb);
+    memset(kept, 1, n * keep * rb), memset(out, 2, ob), memset(cpy, 3, ob), memset(token, 4, rb);
+    uint32_t *restore = malloc(n * l * 4);
+    for (size_t r = 0; r < n; r++) {
+        uint32_t *q = restore + r * l;
+        for (size_t i = 0; i < l; i++) q[i] = (uint32_t)i;
+        for (size_t i = l; i > 1; i--) {
+            size_t j = rnd() % i;
+            uint32_t t = q[i - 1];
+            q[i - 1] = q[j], q[j] = t;
+        }
+    }
+    double tm = BEST(30, memcpy(out, cpy, ob));
+    double tu = BEST(30, for (size_t r = 0; r < n; r++) k->unshuffle_u32(kept + r * keep * rb, token, restore + r * l, l, keep, rb, out + r * l * rb));
+    printf("unshuffle/%s/row:%zu/out:%zuKiB  memcpy %.2f GB/s  unshuffle %.2f GB/s (%.0f%%)\n", k->name, rb, ob >> 10,
+           ob / tm * 1e-9, ob / tu * 1e-9, 100 * tm / tu);
+    free(kept), free(out), free(cpy), free(token), free(restore);
+}
+
 static void mask_step(const struct sm_kernels *k, int threads)
 {
     enum { N = 256, L = 196, D = 768 };
@@ -163,9 +189,13 @@ int main(int argc, char **argv)
             gather(k, 256, 38u << 20);
             gather(k, 3072, 38u << 20);
         }
+        if (!strcmp(what, "unshuffle")) {
+            static const size_t rbs[] = { 64, 256, 3072 };
+            for (int j = 0; j < 3; j++) unshuffle(k, rbs[j], 4u << 20);
+        }
         if (!strcmp(what, "gather4")) {
-            static const size_t rbs[] = { 64, 256, 768, 1024, 3072, 8192 };
-            for (int j = 0; j < 6; j++) gather(k, rbs[j], 4u << 20);
+            static const size_t rbs[] = { 64, 256, 768, 1024, 3072, 4096, 8192, 16384 };
+            for (int j = 0; j < 8; j++) gather(k, rbs[j], 4u << 20);
         }
         if (all || !strcmp(what, "gather")) {
             static const size_t rbs[] = { 64, 256, 768, 3072 };

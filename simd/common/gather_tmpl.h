@@ -12,17 +12,31 @@
  * stores): the entry points pick them for outputs larger than the last-level
  * cache, where write-allocate would read every output line first. */
 
-/* Bytes of rows prefetched ahead of the one being copied. Measured on the
- * Zen 4 host, 16 MiB source, 4 MiB output, % of memcpy (AVX-512 / AVX2):
- * 512: 64 B rows 88/71, 256 B 87/101; 1024: 70/74, 88/105; 2048: 87/80,
- * 91/102 (memcpy itself varies by ~20 % between runs on the shared host);
- * with the output in DRAM (38 MB) 4096 beat 1024 (3072 B rows 86 % vs 75 %). */
+/* Bytes of rows prefetched ahead of the one being copied, for rows over 64
+ * bytes. Measured on the Zen 4 host, 16 MiB source, 4 MiB output, % of
+ * memcpy (AVX-512 / AVX2): 512: 256 B rows 87/101; 1024: 88/105; 2048: 91/102
+ * (memcpy itself varies by ~20 % between runs on the shared host); with the
+ * output in DRAM (38 MB) 4096 beat 1024 (3072 B rows 86 % vs 75 %).
+ * Rows of 64 bytes or less are not prefetched: it cost the 64-byte unshuffle
+ * half its throughput (29 vs 57 GB/s, memcpy 52..58) and the gather of 64-byte
+ * rows from DRAM a third (26 % of memcpy with 256..1024 bytes ahead, 39 %
+ * without). */
 #define GATHER_PF_BYTES 2048
+/* Rows from 4 KiB on go through libc's memcpy (rep movsb on this CPU) when
+ * the stores are plain: 8192-byte rows, 16 MiB source, 4 MiB out, AVX-512:
+ * 54 GB/s with the four-vector loop, 56..57.5 through memcpy (the scalar
+ * backend's memcpy per row: 55..56); at 3072 bytes the loop wins (91..93 % of
+ * memcpy against 83..85 % for memcpy per row). */
+#define GATHER_MEMCPY_MIN 4096
 
 static inline __attribute__((always_inline)) void copy_row(char *d, const char *s, size_t n, int nt)
 {
     if (n < SMV_BYTES) {
         smv_copy_small(d, s, n);
+        return;
+    }
+    if (!nt && n >= GATHER_MEMCPY_MIN) {
+        memcpy(d, s, n);
         return;
     }
     size_t o = 0;
@@ -69,7 +83,7 @@ static inline int nt_ok(const void *out, size_t row_bytes)
  * overhead is what counts (64-byte rows: ~3 cycles each at memcpy speed). */
 #define GATHER_LOOP(RB, NT)                                                                       \
     for (size_t j = 0; j < k; j++) {                                                              \
-        if (j + ahead < k) prefetch_row(s + (size_t)idx[j + ahead] * (RB), (RB)); \
+        if ((RB) > 64 && j + ahead < k) prefetch_row(s + (size_t)idx[j + ahead] * (RB), (RB)); \
         copy_row(o + j * (RB), s + (size_t)idx[j] * (RB), (RB), (NT));                           \
     }
 
@@ -98,25 +112,44 @@ DEFINE_GATHER(gather_rows_i64, int64_t, 0)
 DEFINE_GATHER(gather_rows_u32_nt, uint32_t, 1)
 DEFINE_GATHER(gather_rows_i64_nt, int64_t, 1)
 
+/* The source of output row i without a branch: with 75 % of MAE's rows
+ * masked the kept/token choice is a coin flip the predictor loses, which cost
+ * 64-byte rows 70 % of their throughput (31 % of memcpy with a branch). The
+ * address is formed in uintptr_t because kp + r * row_bytes is outside kept
+ * for masked rows. */
+static inline const char *unshuffle_src(const char *kp, const char *token, size_t r, size_t len_keep,
+                                        size_t rb)
+{
+    uintptr_t m = (uintptr_t)0 - (uintptr_t)(r < len_keep);
+    return (const char *)((((uintptr_t)kp + r * rb) & m) | ((uintptr_t)token & ~m));
+}
+
+#define UNSHUFFLE_LOOP(RB, NT)                                                                    \
+    for (size_t i = 0; i < l; i++) {                                                              \
+        if ((RB) > 64 && i + ahead < l)                                                           \
+            prefetch_row(unshuffle_src(kp, tok, (size_t)restore[i + ahead], len_keep, (RB)), (RB)); \
+        copy_row(o + i * (RB), unshuffle_src(kp, tok, (size_t)restore[i], len_keep, (RB)), (RB), (NT)); \
+    }
+
 #define DEFINE_UNSHUFFLE(name, itype, nt_arg)                                                     \
     static void name(const void *kept, const void *token, const itype *restore, size_t l,        \
                      size_t len_keep, size_t row_bytes, void *out)                               \
     {                                                                                             \
-        const char *kp = kept;                                                                    \
+        const char *kp = kept, *tok = token;                                                      \
         char *o = out;                                                                            \
-        int nt = (nt_arg) && nt_ok(out, row_bytes);                                               \
         size_t ahead = pf_rows(row_bytes);                                                        \
-        for (size_t i = 0; i < l; i++) {                                                          \
-            if (i + ahead < l && (size_t)restore[i + ahead] < len_keep)                           \
-                prefetch_row(kp + (size_t)restore[i + ahead] * row_bytes, row_bytes);             \
-            size_t r = (size_t)restore[i];                                                        \
-            const char *s = r < len_keep ? kp + r * row_bytes : (const char *)token;              \
-            if (nt)                                                                               \
-                copy_row(o + i * row_bytes, s, row_bytes, 1);                                     \
-            else                                                                                  \
-                copy_row(o + i * row_bytes, s, row_bytes, 0);                                     \
+        if ((nt_arg) && nt_ok(out, row_bytes)) {                                                  \
+            UNSHUFFLE_LOOP(row_bytes, 1)                                                          \
+            smv_sfence();                                                                         \
+        } else if (row_bytes == 64) {                                                             \
+            UNSHUFFLE_LOOP(64, 0)                                                                 \
+        } else if (row_bytes == 128) {                                                            \
+            UNSHUFFLE_LOOP(128, 0)                                                                \
+        } else if (row_bytes == 256) {                                                            \
+            UNSHUFFLE_LOOP(256, 0)                                                                \
+        } else {                                                                                  \
+            UNSHUFFLE_LOOP(row_bytes, 0)                                                          \
         }                                                                                         \
-        if (nt) smv_sfence();                                                                     \
     }
 
 DEFINE_UNSHUFFLE(unshuffle_u32, uint32_t, 0)

@@ -1,5 +1,6 @@
 /* Every vector kernel of one x86 backend. An <isa>/kernels.c includes its
- * vec.h, defines SMV_TABLE_* and includes this, then fills its table. */
+ * vec.h, then this, then fills its table with SMV_COMMON_SLOTS and the slots
+ * it chooses itself. */
 #include "simdmask.h"
 #include "kernels.h"
 

@@ -5,8 +5,8 @@
  *  - noise, L > 256, and any float: key << 32 | index in uint64, 2 per
  *    register (AArch64 has no 64-bit min/max: CMHI + BSL instead).
  * Long rows sort by LSD radix on the same uint64 keys instead.
- * Scratch: two buffers of L rounded up to 16 keys and 4 x 256 radix counters
- * (at most 16 L + 240 + 4096 bytes of the SM__ARGSORT_SCRATCH(L) given). */
+ * Scratch: two buffers of L rounded up to 16 keys and the radix counters
+ * (at most 16 L + 240 + 32 KiB of the SM__ARGSORT_SCRATCH(L) given). */
 #include <arm_neon.h>
 #include <string.h>
 
@@ -167,12 +167,12 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
 
 /* Rows from this many keys sort by LSD radix instead of the uint64 merge
  * sort. Chosen from instructions executed per row (qemu-aarch64 exec trace;
- * README), not from timings, which need an Arm core: radix ~40 per key for
- * 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix sums; the 2-lane
- * merge sort ~75-90 per key at L = 257 and growing with log L. Noise rows
- * beyond the packed uint32 path (L > 256) always take the radix (17017 vs
- * 22955 instructions at L = 257); float rows from 256 keys (22854 vs 23536
- * at 257, 18740 vs 14952 at 196). */
+ * README), not from timings, which need an Arm core: radix (8-bit digits)
+ * ~40 per key for 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix
+ * sums; the 2-lane merge sort ~75-90 per key at L = 257, growing with
+ * log L. Noise rows beyond the packed uint32 path (L > 256) always take
+ * the radix (17017 vs 22955 instructions at L = 257); float rows from 256
+ * keys (22854 vs 23536 at 257, 18740 vs 14952 at 196). */
 #ifndef SM__NEON_RADIX_MIN_24
 #define SM__NEON_RADIX_MIN_24 257
 #endif
@@ -180,33 +180,48 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
 #define SM__NEON_RADIX_MIN_32 256
 #endif
 
+/* Rows from this many keys use wide radix digits (12 bits for 24-bit keys:
+ * 2 passes; 11 for 32-bit keys: 3 passes) instead of 8-bit ones: one pass
+ * fewer against 2^12 or 2^11 counters per pass to clear and prefix-sum.
+ * Instructions executed per row, 8-bit vs wide digits: 24-bit keys 157818
+ * vs 158580 at L = 3072, 208762 vs 194164 at 4096; 32-bit keys 143847 vs
+ * 145421 at 2048, 212455 vs 198669 at 3072. */
+#ifndef SM__NEON_RADIX_WIDE_MIN_24
+#define SM__NEON_RADIX_WIDE_MIN_24 3072
+#endif
+#ifndef SM__NEON_RADIX_WIDE_MIN_32
+#define SM__NEON_RADIX_WIDE_MIN_32 2048
+#endif
+
 /* Stable LSD radix sort of v[0 .. l) (key << 32 | index) by the key's low
- * key_bits (24 or 32), 8-bit digits: 256 counters per pass keep the prefix
- * sums (3 or 4 x 256) negligible next to the l scatters per pass, where the
- * scalar backend's 12-bit digits pay 2 x 4096. One read builds every pass's
+ * key_bits (24 or 32) in digits of `bits`. One read builds every pass's
  * histogram; a pass whose digit is the same for every key is skipped.
  * Returns the buffer (v or tmp) that holds the result. The scatter is
- * scalar: NEON has no scatter store and no conflict detection. */
-static const uint64_t *radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_bits,
-                                 uint32_t *hist)
+ * scalar: NEON has no scatter store and no conflict detection. hist holds
+ * passes x 2^bits counters (at most 2 x 4096 or 3 x 2048: 32 KiB). Inlined
+ * with constant key_bits and bits, so the per-key digit loops unroll. */
+static inline __attribute__((always_inline)) const uint64_t *
+radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_bits, int bits, uint32_t *hist)
 {
-    int passes = key_bits / 8;
-    memset(hist, 0, (size_t)passes * 256 * sizeof *hist);
+    const int passes = (key_bits + bits - 1) / bits;
+    const size_t radix = (size_t)1 << bits;
+    const uint32_t mask = (uint32_t)radix - 1;
+    memset(hist, 0, (size_t)passes * radix * sizeof *hist);
     for (size_t i = 0; i < l; i++) {
         uint32_t k = (uint32_t)(v[i] >> 32);
-        for (int p = 0; p < passes; p++) hist[p * 256 + ((k >> (8 * p)) & 255)]++;
+        for (int p = 0; p < passes; p++) hist[p * radix + ((k >> (bits * p)) & mask)]++;
     }
     for (int p = 0; p < passes; p++) {
-        uint32_t *h = hist + p * 256;
-        int shift = 32 + 8 * p;
-        if (h[(v[0] >> shift) & 255] == l) continue;
+        uint32_t *h = hist + p * radix;
+        int shift = 32 + bits * p;
+        if (h[(v[0] >> shift) & mask] == l) continue;
         uint32_t sum = 0;
-        for (int d = 0; d < 256; d++) {
+        for (size_t d = 0; d < radix; d++) {
             uint32_t c = h[d];
             h[d] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < l; i++) tmp[h[(v[i] >> shift) & 255]++] = v[i];
+        for (size_t i = 0; i < l; i++) tmp[h[(v[i] >> shift) & mask]++] = v[i];
         uint64_t *t = v;
         v = tmp;
         tmp = t;
@@ -216,13 +231,17 @@ static const uint64_t *radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_b
 
 /* v[0 .. m) = key << 32 | index for l keys; sorts (merge sort of m keys,
  * padded with UINT64_MAX, or radix from radix_min keys), then idx = the low
- * words (LD2 splits the pairs). hist: 4 x 256 counters after both buffers. */
-static void argsort_u64(uint64_t *v, size_t l, size_t m, int key_bits, size_t radix_min,
-                        uint32_t *idx)
+ * words (LD2 splits the pairs). The radix counters follow both buffers. */
+static inline __attribute__((always_inline)) void
+argsort_u64(uint64_t *v, size_t l, size_t m, int key_bits, size_t radix_min, uint32_t *idx)
 {
     const uint64_t *s;
     if (l >= radix_min) {
-        s = radix_u64(v, v + m, l, key_bits, (uint32_t *)(v + 2 * m));
+        uint32_t *hist = (uint32_t *)(v + 2 * m);
+        if (l < (key_bits == 24 ? SM__NEON_RADIX_WIDE_MIN_24 : SM__NEON_RADIX_WIDE_MIN_32))
+            s = radix_u64(v, v + m, l, key_bits, 8, hist);
+        else
+            s = radix_u64(v, v + m, l, key_bits, key_bits == 24 ? 12 : 11, hist);
     } else {
         for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
         s = sort_u64(v, v + m, m);

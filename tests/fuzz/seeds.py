@@ -45,13 +45,13 @@ for f in range(13):
 # ---- masking: [fault][flags][outputs][n][l: 2][row_bytes][ratio mode][ratio: 8]
 #               [seed: 8][stream: 4][row: 8][threads][torch pre-draw: 2] pool
 def masking(fault, source, i32, u8, outs, n, l, rb, ratio, seed, stream, row, threads, predraw,
-            pool, raw_ratio=None, mis=0):
+            pool, raw_ratio=None, mis=0, lraw=None):
     flags = i32 | (u8 << 1) | (source << 2) | (mis << 4)
     if raw_ratio is None:
         mode, bits = 0, round(ratio * 65535)
     else:
         mode, bits = 255, struct.unpack("<Q", struct.pack("<d", raw_ratio))[0]
-    return ([fault, flags, outs, n - 1] + u(l - 1, 2) + [rb - 1, mode] + u(bits, 8) + u(seed, 8) +
+    return ([fault, flags, outs, n - 1] + u(l - 1 if lraw is None else lraw, 2) + [rb - 1, mode] + u(bits, 8) + u(seed, 8) +
             u(stream, 4) + u(row, 8) + [threads - 1] + u(predraw, 2) + list(pool))
 
 
@@ -59,6 +59,9 @@ put("masking", "mae-philox-4x196", masking(0, 0, 0, 0, 0x3F, 4, 196, 12, 0.75, 4
 put("masking", "mae-torch-2x8", masking(0, 1, 0, 0, 0x3F, 2, 8, 40, 0.4, 2324, 0, 0, 1, 0, raw))
 put("masking", "torch-mid-stream", masking(0, 1, 1, 1, 0x3F, 3, 500, 3, 0.9, 5, 0, 0, 2, 700, raw, mis=3))
 put("masking", "threads-8x2048", masking(0, 0, 0, 1, 0x3F, 8, 2048, 1, 0.75, 1 << 40, 9, 2**64 - 3, 4, 0, raw))
+# L = 5000 (raw 59500: 4000 + 59500 % 4500), past the SIMD radix cut-over at 4096
+put("masking", "radix-philox-5000", masking(0, 0, 0, 0, 0x3F, 2, 0, 4, 0.75, 8, 1, 0, 2, 0, raw, lraw=59500))
+put("masking", "radix-torch-5000", masking(0, 1, 1, 1, 0x3F, 2, 0, 1, 0.5, 8, 0, 0, 1, 300, raw, lraw=59500))
 put("masking", "noise-in-bits", masking(0, 2, 0, 0, 0x3F, 3, 300, 5, 0.5, 0, 0, 0, 2, 0, raw))
 put("masking", "noise-in-ties", masking(0, 3, 1, 0, 0x3F, 5, 1000, 7, 0.3, 0, 0, 0, 3, 0, raw))
 put("masking", "subset-outputs", masking(0, 0, 1, 1, 0x22, 2, 49, 64, 0.5, 3, 0, 0, 1, 0, raw))
