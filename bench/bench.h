@@ -65,6 +65,15 @@ extern struct bench_opts bench_opts;
  * binary may: the library may not). */
 void *bench_alloc(size_t bytes);
 
+/* A copy of cfg that lives as long as the process (gbench keeps the pointer
+ * given at registration). */
+void *bench_keep(const void *cfg, size_t bytes);
+void bench_free_kept(void); /* after the run */
+
+/* Argsort inputs: generator noise (24-bit keys, the masking case) or
+ * arbitrary floats. */
+enum bench_keys { KEYS_NOISE, KEYS_F32 };
+
 /* Deterministic test data from a fixed seed. */
 void bench_noise(float *out, size_t n_rows, size_t l, uint64_t row0);   /* generator values */
 void bench_floats(float *out, size_t count, uint64_t seed);             /* arbitrary keys */

@@ -102,9 +102,9 @@ void bench_register_seeds(void)
     for (int masked = 1; masked >= 0; masked--)
         for (size_t s = 0; s < 2; s++)
             for (size_t i = 0; i < bench_backend_count(); i++) {
-                struct softmax_cfg *c = bench_alloc(sizeof *c);
-                *c = (struct softmax_cfg){ bench_backend(i)->name, shapes[s][0], shapes[s][1],
+                struct softmax_cfg cfg = { bench_backend(i)->name, shapes[s][0], shapes[s][1],
                                            masked };
+                struct softmax_cfg *c = bench_keep(&cfg, sizeof cfg);
                 gb_unit(bench_register(bm_softmax, c, "%s/%s/R:%zu/C:%zu",
                                        masked ? "masked_softmax" : "softmax", c->backend, c->r,
                                        c->c),

@@ -20,7 +20,8 @@ const size_t bench_gather_row_bytes[] = { 64, 256, 1024, 3072, 8192 };
 const size_t bench_gather_row_bytes_count =
     sizeof bench_gather_row_bytes / sizeof bench_gather_row_bytes[0];
 const int bench_gather_keep_pct[] = { 25, 10 };
-const size_t bench_gather_keep_count = sizeof bench_gather_keep_pct / sizeof bench_gather_keep_pct[0];
+const size_t bench_gather_keep_count =
+    sizeof bench_gather_keep_pct / sizeof bench_gather_keep_pct[0];
 
 size_t bench_gather_n(size_t row_bytes)
 {
@@ -45,7 +46,8 @@ const struct bench_masking_shape bench_masking_shapes[] = {
     { "videomae", 8, 1568, 768 * 4, 0.9, "float32", 768 },
     { "long", 16, 16384, 64 * 4, 0.75, "float32", 64 },
 };
-const size_t bench_masking_shape_count = sizeof bench_masking_shapes / sizeof bench_masking_shapes[0];
+const size_t bench_masking_shape_count =
+    sizeof bench_masking_shapes / sizeof bench_masking_shapes[0];
 
 struct bench_opts bench_opts = { false, 1 };
 
@@ -59,6 +61,34 @@ void *bench_alloc(size_t bytes)
     }
     memset(p, 0, rounded);
     return p;
+}
+
+/* Registration copies, freed together once the benchmarks have run. */
+static void **kept;
+static size_t n_kept, cap_kept;
+
+void *bench_keep(const void *cfg, size_t bytes)
+{
+    if (n_kept == cap_kept) {
+        cap_kept = cap_kept ? 2 * cap_kept : 256;
+        kept = realloc(kept, cap_kept * sizeof *kept);
+        if (!kept) {
+            fprintf(stderr, "simdmask_bench: out of memory\n");
+            exit(1);
+        }
+    }
+    void *p = bench_alloc(bytes);
+    memcpy(p, cfg, bytes);
+    kept[n_kept++] = p;
+    return p;
+}
+
+void bench_free_kept(void)
+{
+    for (size_t i = 0; i < n_kept; i++) free(kept[i]);
+    free(kept);
+    kept = NULL;
+    n_kept = cap_kept = 0;
 }
 
 void bench_noise(float *out, size_t n_rows, size_t l, uint64_t row0)

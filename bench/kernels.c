@@ -55,11 +55,9 @@ static void bm_noise(gb_state *st, void *arg)
 
 /* ---------------------------------------------------------------- argsort */
 
-enum keys { KEYS_NOISE, KEYS_F32 };
-
 struct sort_cfg {
     const struct sm_kernels *k;
-    enum keys keys;
+    enum bench_keys keys;
     size_t l;
 };
 
@@ -203,14 +201,6 @@ static void bm_gather(gb_state *st, void *arg)
 
 /* ---------------------------------------------------------------- register */
 
-/* Configurations live as long as the process: gbench keeps the pointers. */
-static void *keep(const void *cfg, size_t bytes)
-{
-    void *p = bench_alloc(bytes);
-    memcpy(p, cfg, bytes);
-    return p;
-}
-
 static char shared[1024];
 
 static bool same_as_scalar(const struct sm_kernels *k, const void *slot, const void *scalar_slot,
@@ -238,13 +228,13 @@ void bench_register_kernels(void)
         const struct sm_kernels *k = bench_backend(i);
         if (!SLOT_SHARED(k, philox_rows)) {
             struct noise_cfg c = { k, false };
-            bench_register(bm_noise, keep(&c, sizeof c), "noise_philox/%s/N:%d/L:%d", k->name,
-                           BENCH_NOISE_N, BENCH_NOISE_L);
+            bench_register(bm_noise, bench_keep(&c, sizeof c), "noise_philox/%s/N:%d/L:%d",
+                           k->name, BENCH_NOISE_N, BENCH_NOISE_L);
         }
         if (!SLOT_SHARED(k, mt_uniform)) {
             struct noise_cfg c = { k, true };
-            bench_register(bm_noise, keep(&c, sizeof c), "noise_torch/%s/N:%d/L:%d", k->name,
-                           BENCH_NOISE_N, BENCH_NOISE_L);
+            bench_register(bm_noise, bench_keep(&c, sizeof c), "noise_torch/%s/N:%d/L:%d",
+                           k->name, BENCH_NOISE_N, BENCH_NOISE_L);
         }
     }
     for (int keys = KEYS_NOISE; keys <= KEYS_F32; keys++) {
@@ -254,8 +244,8 @@ void bench_register_kernels(void)
                 bool dup = keys == KEYS_NOISE ? SLOT_SHARED(k, argsort_noise)
                                               : SLOT_SHARED(k, argsort_f32);
                 if (dup) continue;
-                struct sort_cfg c = { k, (enum keys)keys, bench_sort_l[j] };
-                gb_unit(bench_register(bm_argsort, keep(&c, sizeof c), "%s/%s/L:%zu",
+                struct sort_cfg c = { k, (enum bench_keys)keys, bench_sort_l[j] };
+                gb_unit(bench_register(bm_argsort, bench_keep(&c, sizeof c), "%s/%s/L:%zu",
                                        keys == KEYS_NOISE ? "argsort_noise" : "argsort_f32",
                                        k->name, c.l),
                         GB_US);
@@ -267,8 +257,8 @@ void bench_register_kernels(void)
             const struct sm_kernels *k = bench_backend(i);
             if (SLOT_SHARED(k, inverse_perm)) continue;
             struct sort_cfg c = { k, KEYS_NOISE, bench_sort_l[j] };
-            gb_unit(bench_register(bm_ids_restore, keep(&c, sizeof c), "ids_restore/%s/L:%zu",
-                                   k->name, c.l),
+            gb_unit(bench_register(bm_ids_restore, bench_keep(&c, sizeof c),
+                                   "ids_restore/%s/L:%zu", k->name, c.l),
                     GB_US);
         }
     }
@@ -278,7 +268,7 @@ void bench_register_kernels(void)
                 const struct sm_kernels *k = bench_backend(i);
                 if (SLOT_SHARED(k, gather_rows_u32)) continue;
                 struct gather_cfg c = { k, bench_gather_row_bytes[b], bench_gather_keep_pct[p] };
-                gb_unit(bench_register(bm_gather, keep(&c, sizeof c),
+                gb_unit(bench_register(bm_gather, bench_keep(&c, sizeof c),
                                        "gather_rows/%s/row_bytes:%zu/keep:%d", k->name,
                                        c.row_bytes, c.keep_pct),
                         GB_US);

@@ -39,5 +39,7 @@ int main(int argc, char **argv)
     bench_register_masking();
     bench_register_seeds();
     bench_context();
-    return gb_run();
+    int status = gb_run();
+    bench_free_kept();
+    return status;
 }

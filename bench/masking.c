@@ -89,10 +89,8 @@ void bench_register_masking(void)
         const struct bench_masking_shape *s = &bench_masking_shapes[j];
         for (int t = 0; t < n_threads; t++) {
             for (size_t i = 0; i < bench_backend_count(); i++) {
-                struct masking_cfg *c = bench_alloc(sizeof *c);
-                c->backend = bench_backend(i)->name;
-                c->shape = s;
-                c->threads = threads[t];
+                struct masking_cfg cfg = { bench_backend(i)->name, s, threads[t] };
+                struct masking_cfg *c = bench_keep(&cfg, sizeof cfg);
                 gb_bench *b = bench_register(bm_masking, c, "masking/%s/%s/threads:%d",
                                              c->backend, s->name, c->threads);
                 /* Wall-clock: the OpenMP team's work is not the caller's CPU

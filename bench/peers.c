@@ -12,11 +12,9 @@
 #endif
 
 enum sorter { SORT_QSORT, SORT_VQSORT };
-enum keys { KEYS_NOISE, KEYS_F32 };
-
 struct peer_sort_cfg {
     enum sorter sorter;
-    enum keys keys;
+    enum bench_keys keys;
     size_t l;
 };
 
@@ -49,7 +47,8 @@ static void bm_peer_argsort(gb_state *st, void *arg)
                 for (size_t i = 0; i < l; i++)
                     packed[i] = (uint64_t)(uint32_t)(row[i] * 0x1p24f) << 32 | i;
             else
-                for (size_t i = 0; i < l; i++) packed[i] = (uint64_t)sm__float_key(row[i]) << 32 | i;
+                for (size_t i = 0; i < l; i++)
+                    packed[i] = (uint64_t)sm__float_key(row[i]) << 32 | i;
 #ifdef BENCH_HAVE_VQSORT
             if (c->sorter == SORT_VQSORT)
                 peer_vqsort_u64(packed, l);
@@ -95,13 +94,6 @@ static void bm_memcpy(gb_state *st, void *arg)
     free(out);
 }
 
-static void *keep(const void *cfg, size_t bytes)
-{
-    void *p = bench_alloc(bytes);
-    memcpy(p, cfg, bytes);
-    return p;
-}
-
 void bench_register_peers(void)
 {
     static const char *const sorter_name[] = { "qsort", "vqsort" };
@@ -111,8 +103,8 @@ void bench_register_peers(void)
 #ifndef BENCH_HAVE_VQSORT
                 if (s == SORT_VQSORT) continue; /* noted in the context */
 #endif
-                struct peer_sort_cfg c = { (enum sorter)s, (enum keys)keys, bench_sort_l[j] };
-                gb_unit(bench_register(bm_peer_argsort, keep(&c, sizeof c), "%s/%s/L:%zu",
+                struct peer_sort_cfg c = { (enum sorter)s, (enum bench_keys)keys, bench_sort_l[j] };
+                gb_unit(bench_register(bm_peer_argsort, bench_keep(&c, sizeof c), "%s/%s/L:%zu",
                                        keys == KEYS_NOISE ? "argsort_noise" : "argsort_f32",
                                        sorter_name[s], c.l),
                         GB_US);
@@ -122,7 +114,7 @@ void bench_register_peers(void)
     for (size_t b = 0; b < bench_gather_row_bytes_count; b++) {
         for (size_t p = 0; p < bench_gather_keep_count; p++) {
             struct peer_gather_cfg c = { bench_gather_row_bytes[b], bench_gather_keep_pct[p] };
-            gb_unit(bench_register(bm_memcpy, keep(&c, sizeof c),
+            gb_unit(bench_register(bm_memcpy, bench_keep(&c, sizeof c),
                                    "gather_rows/memcpy/row_bytes:%zu/keep:%d", c.row_bytes,
                                    c.keep_pct),
                     GB_US);

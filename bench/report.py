@@ -20,7 +20,8 @@ import sys
 
 PEERS = ("qsort", "vqsort", "memcpy", "torch")
 KERNEL_ORDER = ("masking", "argsort_noise", "argsort_f32", "ids_restore", "gather_rows",
-                "noise_philox", "noise_torch")
+                "noise_philox", "noise_torch", "masked_softmax", "softmax", "patchify",
+                "unpatchify", "mae_loss")
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
@@ -232,6 +233,15 @@ def closing_notes(by_key, floors, backend_order, context):
     return out
 
 
+def legend_or_note(ax, size, **kw):
+    """A legend, or a note that the run (e.g. a --filter) had no such case."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=size, **kw)
+    else:
+        ax.text(0.5, 0.5, "not in this run", transform=ax.transAxes, ha="center",
+                va="center", color="0.5")
+
+
 def plot(results, path, backend_order, context):
     import matplotlib
     matplotlib.use("Agg")
@@ -260,7 +270,7 @@ def plot(results, path, backend_order, context):
         ax.set_ylabel("ns per row")
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=8)
+        legend_or_note(ax, 8)
 
     shared = {}
     for item in context.get("shared_with_scalar", "none").split():
@@ -302,7 +312,7 @@ def plot(results, path, backend_order, context):
         ax.set_title(f"row gather, {keep} % of rows kept (memcpy: the floor)")
         ax.grid(True, which="both", alpha=0.3)
         ax.set_ylim(bottom=0)
-        ax.legend(fontsize=8)
+        legend_or_note(ax, 8)
 
     ax = axes[1][2]
     shapes = sorted({r.shape for r in results if r.kernel == "masking"},
@@ -325,7 +335,7 @@ def plot(results, path, backend_order, context):
     ax.set_ylabel("ms per masking step")
     ax.set_title("whole masking step (MAE random_masking)")
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper center", ncol=len(mb))
+    legend_or_note(ax, 8, loc="upper center", ncol=max(1, len(mb)))
 
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     fig.savefig(path, dpi=110)

@@ -2,6 +2,8 @@
 """Runs bench/shim_test.c's program and checks, in Google Benchmark's JSON,
 that each gbench_c call did what gbench_c.h says."""
 import json
+import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -9,7 +11,9 @@ import tempfile
 
 def main():
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run([sys.argv[1], "--benchmark_min_time=0.001",
+        # Cross builds run through meson's exe wrapper (qemu-aarch64).
+        wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
+        subprocess.run([*wrapper, sys.argv[1], "--benchmark_min_time=0.001",
                         "--benchmark_out=" + out.name, "--benchmark_out_format=json"],
                        check=True, stdout=subprocess.DEVNULL)
         d = json.load(open(out.name))

@@ -24,7 +24,8 @@ static void bm_args(gb_state *st, void *arg)
     gb_counter(st, "n", (double)n, GB_COUNTER_DEFAULT);
     gb_counter(st, "m", (double)m, GB_COUNTER_DEFAULT);
     gb_counter(st, "n_per_second", (double)n, GB_COUNTER_PER_ITERATION_INVARIANT | GB_COUNTER_RATE);
-    gb_counter(st, "per_iteration", (double)n * (double)gb_iterations(st), GB_COUNTER_AVG_ITERATIONS);
+    gb_counter(st, "per_iteration", (double)n * (double)gb_iterations(st),
+               GB_COUNTER_AVG_ITERATIONS);
     gb_counter(st, "inverted", 4.0, GB_COUNTER_INVERT);
     gb_set_label(st, "label text");
 }

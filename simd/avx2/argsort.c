@@ -82,11 +82,33 @@ static inline __m256i s64_cx(__m256i v, int m)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
+/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above. */
+static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t cnt)
+{
+    __m256i iota = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
+    __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cnt), iota);
+    __m256 f = _mm256_maskload_ps(keys + i0, m);
+    __m256i k = _mm256_cvttps_epi32(_mm256_mul_ps(f, _mm256_set1_ps(16777216.0f)));
+    k = _mm256_or_si256(_mm256_slli_epi32(k, 8), _mm256_add_epi32(iota, _mm256_set1_epi32((int)i0)));
+    return _mm256_or_si256(k, _mm256_xor_si256(m, _mm256_set1_epi32(-1)));
+}
+#define SA_W32 8
+#define SA_W64 4
+#define SA_PACK_NOISE_TAIL avx2_pack_noise_tail
+
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, Zen 4, one
+ * thread, best of 15 on a shared host):
+ *   noise  L=256: packed uint32 540, radix8 1424; L=576: buckets +2/+1
+ *          1966/2048, radix8 2601; L=3072: buckets 7085, radix12 7910;
+ *          L=4096: radix12 9907, buckets 10654.
+ *   floats L=49: packed 83, uint64 network 123; L=196: 607 / 1400; L=384:
+ *          radix8 2190, merge 2619, radix11 3031; L=768: radix8 3908,
+ *          radix11 4166; L=1024: radix11 4987, radix8 6851. */
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 256
 #define SA_NOISE_BUCKET_EXTRA 2
-#define SA_NOISE_WIDE_MIN 6144
+#define SA_NOISE_WIDE_MIN 4096
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 256
 #define SA_F32_MERGE_MAX 256

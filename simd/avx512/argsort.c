@@ -89,6 +89,32 @@ static inline __m512i s64_cx(__m512i v, int m)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
+/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above. */
+static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_t cnt)
+{
+    __mmask16 m = (__mmask16)((1u << cnt) - 1);
+    __m512 f = _mm512_maskz_loadu_ps(m, keys + i0);
+    __m512i k = _mm512_cvttps_epi32(_mm512_mul_ps(f, _mm512_set1_ps(16777216.0f)));
+    __m512i i = _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+                                 _mm512_set1_epi32((int)i0));
+    k = _mm512_or_si512(_mm512_slli_epi32(k, 8), i);
+    return _mm512_mask_mov_epi32(_mm512_set1_epi32(-1), m, k);
+}
+#define SA_W32 16
+#define SA_W64 8
+#define SA_PACK_NOISE_TAIL avx512_pack_noise_tail
+
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, Zen 4, one
+ * thread, best of 15 on a shared host):
+ *   noise  L=256: packed uint32 network 161, uint64 merge 494, radix8 914;
+ *          L=384: buckets(+1) 976, merge 1000, radix8 1201;
+ *          L=576: buckets +0/+1/+2 1585/1493/1577, radix8 1679, merge 2298;
+ *          L=1568: buckets 3418, radix8 3994; L=6144: buckets 13454, radix12
+ *          14709; L=8192: radix12 18884, buckets 19142; L=16384: 35436 / 38125.
+ *   floats L=49: uint64 network 77, packed 110; L=128: 153 / 170; L=196:
+ *          packed 301, uint64 536; L=384: merge 1255, radix8 2077; L=1024:
+ *          merge 4415, radix11 4982, radix8 4972; L=1568: radix11 6596,
+ *          merge 8692 (radix8 never wins here). */
 #define SA(x) sm__avx512_##x
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 256

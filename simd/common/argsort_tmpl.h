@@ -5,6 +5,10 @@
  *
  *   SA(x)              the exported name (sm__avx2_##x)
  *   SA_S64_BIAS        the s64 instantiation's SV_BIAS
+ *   SA_W32, SA_W64     the s32 and s64 instantiations' lanes
+ *   SA_PACK_NOISE_TAIL(keys, i0, cnt)  a register of packed noise values
+ *                      key << 8 | i for i0 <= i < i0 + cnt (cnt < SA_W32),
+ *                      all ones above; reads keys[i0 .. i0 + cnt) only
  *   SA_NOISE_U32_MAX   noise rows up to this length (<= 256) sort packed
  *                      key << 8 | index uint32 values,
  *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
@@ -103,14 +107,26 @@ static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, int wide, ui
     }
 }
 
-/* Keys (key << 32 | i, ISA bias applied) sorted as uint64 into idx. */
+/* Keys (key << 32 | i, ISA bias applied) in a[0 .. l), padded by the
+ * caller (SA_FILL64), sorted as uint64 into idx. */
 static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
 {
     size_t n = s64_padded(l);
-    for (size_t i = l; i < n; i++) a[i] = UINT64_MAX ^ (uint64_t)(SA_S64_BIAS);
     const uint64_t *r = s64_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)r[i];
 }
+
+/* a[0 .. l) = EXPR(i) and the pad above: pad registers first, then the
+ * partial register's elements, then the rest, so that the scalar stores
+ * of the tail are old by the time the network loads that register (read
+ * back at once, they fail store forwarding: ~9 ns at L=49). */
+#define SA_FILL(a, l, n, w, pad, EXPR)                                  \
+    do {                                                                \
+        size_t full_ = (l) / (w) * (w);                                 \
+        pad((a), full_, (n));                                           \
+        for (size_t i = full_; i < (l); i++) (a)[i] = (EXPR);           \
+        for (size_t i = 0; i < full_; i++) (a)[i] = (EXPR);             \
+    } while (0)
 
 /* Float keys, l <= 256: the key's top 24 bits << 8 | index sorted as
  * uint32 (the noise kernel's speed), then each run of equal top bits put in
@@ -122,13 +138,9 @@ static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *
     size_t n = s32_padded(l);
     uint32_t *a = scratch, *full = a + 2 * n;
     uint64_t *run = (uint64_t *)(full + 256);
-    for (size_t i = 0; i < l; i++) {
-        uint32_t k = SA(fkey)(keys[i], flip);
-        full[i] = k;
-        a[i] = (k & 0xFFFFFF00u) | (uint32_t)i;
-    }
-    /* Above every real value: with padding, l <= 255 and so i <= 254. */
-    for (size_t i = l; i < n; i++) a[i] = UINT32_MAX;
+    for (size_t i = 0; i < l; i++) full[i] = SA(fkey)(keys[i], flip);
+    /* Pads above every real value: with padding, l <= 255 and so i <= 254. */
+    SA_FILL(a, l, n, SA_W32, s32_pad, (full[i] & 0xFFFFFF00u) | (uint32_t)i);
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
     for (size_t s = 0; s + 1 < l;) {
@@ -148,6 +160,14 @@ static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *
                 idx[j] = x;
             }
         } else {
+            /* Ties (equal full keys) are long runs already in order. */
+            size_t j = s + 1;
+            while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
+            if (j == e) {
+                s = e;
+                continue;
+            }
+            s64_pad(run, e - s, s64_padded(e - s));
             for (size_t i = s; i < e; i++)
                 run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
             SA(sort64)(run, e - s, idx + s);
@@ -218,16 +238,25 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
         /* 24-bit key and 8-bit index in one lane: twice the lanes of uint64. */
         uint32_t *a = scratch;
         size_t n = s32_padded(l);
-        for (size_t i = 0; i < l; i++) a[i] = (uint32_t)(keys[i] * 16777216.0f) << 8 | (uint32_t)i;
-        /* Above every real value: with padding, l <= 255 and so i <= 254. */
-        for (size_t i = l; i < n; i++) a[i] = UINT32_MAX;
+        /* The last partial register is packed and padded in a register by
+         * SA_PACK_NOISE_TAIL and stored whole: scalar stores there, read
+         * back by the network's vector loads, failed store forwarding and
+         * cost 9 ns at L=49 (51.8 against 42.7 at L=48, AVX-512). Pads are
+         * above every real value: with padding, l <= 255, so i <= 254. */
+        size_t full = l / SA_W32 * SA_W32;
+        for (size_t i = 0; i < full; i++) a[i] = (uint32_t)(keys[i] * 16777216.0f) << 8 | (uint32_t)i;
+        if (full < l) {
+            s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full));
+            full += SA_W32;
+        }
+        s32_pad(a, full, n);
         const uint32_t *r = s32_sort(a, a + n, n);
         for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
     } else if (kind == 0 && path == 1) {
         uint64_t *a = scratch;
-        for (size_t i = 0; i < l; i++)
-            a[i] = ((uint64_t)(uint32_t)(keys[i] * 16777216.0f) << 32 | (uint32_t)i) ^
-                   (uint64_t)(SA_S64_BIAS);
+        SA_FILL(a, l, s64_padded(l), SA_W64, s64_pad,
+                ((uint64_t)(uint32_t)(keys[i] * 16777216.0f) << 32 | (uint32_t)i) ^
+                    (uint64_t)(SA_S64_BIAS));
         SA(sort64)(a, l, idx);
     } else if (kind == 0 && path >= 4) {
         SA(noise_buckets)(keys, l, path - 4, idx, scratch);
@@ -238,8 +267,8 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
         SA(f32_small)(keys, l, flip, idx, scratch);
     } else if (path == 1) {
         uint64_t *a = scratch;
-        for (size_t i = 0; i < l; i++)
-            a[i] = ((uint64_t)SA(fkey)(keys[i], flip) << 32 | (uint32_t)i) ^ (uint64_t)(SA_S64_BIAS);
+        SA_FILL(a, l, s64_padded(l), SA_W64, s64_pad,
+                ((uint64_t)SA(fkey)(keys[i], flip) << 32 | (uint32_t)i) ^ (uint64_t)(SA_S64_BIAS));
         SA(sort64)(a, l, idx);
     } else {
         for (size_t i = 0; i < l; i++) idx[i] = SA(fkey)(keys[i], flip);

@@ -183,6 +183,15 @@ static inline size_t SN(padded)(size_t n)
     return r * SW;
 }
 
+/* p[from .. n) = the pad (the largest value in the ISA's order), n a
+ * multiple of SW: whole-register stores from the register holding `from`
+ * (the caller writes p[0 .. from) after this), no scalar tail. */
+static inline void SN(pad)(ST *p, size_t from, size_t n)
+{
+    static const ST ones[SW] = { [0 ... SW - 1] = (ST)(~(ST)0 ^ (ST)(SV_BIAS)) };
+    for (size_t i = from / SW * SW; i < n; i += SW) SN(store)(p + i, SN(load)(ones));
+}
+
 static ST *SN(sort)(ST *p, ST *q, size_t n)
 {
     const size_t run = (size_t)SV_RUN_REGS * SW;

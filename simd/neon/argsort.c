@@ -171,11 +171,8 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
  * ~40 per key for 24-bit keys, ~68 for 32-bit keys, plus 3-4 x 256 prefix
  * sums; the 2-lane merge sort ~75-90 per key at L = 257, growing with
  * log L. Noise rows beyond the packed uint32 path (L > 256) always take
- * the radix (17017 vs 22955 instructions at L = 257); float rows from 256
- * keys (22854 vs 23536 at 257, 18740 vs 14952 at 196). */
-#ifndef SM__NEON_RADIX_MIN_24
-#define SM__NEON_RADIX_MIN_24 257
-#endif
+ * the radix (17483 vs 22955 instructions at L = 257); float rows from 256
+ * keys (23587 vs 23536 at 257, 18740 vs 14952 at 196: even at 257). */
 #ifndef SM__NEON_RADIX_MIN_32
 #define SM__NEON_RADIX_MIN_32 256
 #endif
@@ -183,69 +180,98 @@ static inline uint32x4_t float_key4(const float *p, uint32x4_t flip)
 /* Rows from this many keys use wide radix digits (12 bits for 24-bit keys:
  * 2 passes; 11 for 32-bit keys: 3 passes) instead of 8-bit ones: one pass
  * fewer against 2^12 or 2^11 counters per pass to clear and prefix-sum.
- * Instructions executed per row, 8-bit vs wide digits: 24-bit keys 157818
- * vs 158580 at L = 3072, 208762 vs 194164 at 4096; 32-bit keys 143847 vs
- * 145421 at 2048, 212455 vs 198669 at 3072. */
+ * Instructions executed per row, 8-bit vs wide digits: 24-bit keys 154005
+ * vs 159844 at L = 3072, 203669 vs 197220 at 4096; 32-bit keys 141322 vs
+ * 144932 at 2048, 208650 vs 197924 at 3072. */
 #ifndef SM__NEON_RADIX_WIDE_MIN_24
-#define SM__NEON_RADIX_WIDE_MIN_24 3072
+#define SM__NEON_RADIX_WIDE_MIN_24 4096
 #endif
 #ifndef SM__NEON_RADIX_WIDE_MIN_32
-#define SM__NEON_RADIX_WIDE_MIN_32 2048
+#define SM__NEON_RADIX_WIDE_MIN_32 3072
 #endif
 
-/* Stable LSD radix sort of v[0 .. l) (key << 32 | index) by the key's low
- * key_bits (24 or 32) in digits of `bits`. One read builds every pass's
- * histogram; a pass whose digit is the same for every key is skipped.
- * Returns the buffer (v or tmp) that holds the result. The scatter is
- * scalar: NEON has no scatter store and no conflict detection. hist holds
- * passes x 2^bits counters (at most 2 x 4096 or 3 x 2048: 32 KiB). Inlined
- * with constant key_bits and bits, so the per-key digit loops unroll. */
-static inline __attribute__((always_inline)) const uint64_t *
-radix_u64(uint64_t *v, uint64_t *tmp, size_t l, int key_bits, int bits, uint32_t *hist)
+/* Stable LSD radix argsort of the l keys in idx[0 .. l) (key_bits 24 or
+ * 32), in digits of `bits`; the sorted indices replace the keys in idx.
+ * One read of the keys builds every pass's histogram; a pass whose digit is
+ * the same for every key is left out. The first pass reads the uint32 keys
+ * and writes key << 32 | index into a, the middle ones move those between a
+ * and b, the last writes bare indices into idx (the keys there were all read
+ * by the first pass). The scatters are scalar: NEON has no scatter store and
+ * no conflict detection. hist: passes x 2^bits counters (at most 2 x 4096 or
+ * 3 x 2048: 32 KiB). Inlined with constant key_bits and bits, so the
+ * per-key digit loops unroll. */
+static inline __attribute__((always_inline)) void
+radix_argsort(uint32_t *idx, size_t l, int key_bits, int bits, uint64_t *a, uint64_t *b,
+              uint32_t *hist)
 {
     const int passes = (key_bits + bits - 1) / bits;
     const size_t radix = (size_t)1 << bits;
     const uint32_t mask = (uint32_t)radix - 1;
     memset(hist, 0, (size_t)passes * radix * sizeof *hist);
     for (size_t i = 0; i < l; i++) {
-        uint32_t k = (uint32_t)(v[i] >> 32);
+        uint32_t k = idx[i];
         for (int p = 0; p < passes; p++) hist[p * radix + ((k >> (bits * p)) & mask)]++;
     }
+    int todo[4], n = 0;
     for (int p = 0; p < passes; p++) {
         uint32_t *h = hist + p * radix;
-        int shift = 32 + bits * p;
-        if (h[(v[0] >> shift) & mask] == l) continue;
+        if (h[(idx[0] >> (bits * p)) & mask] == l) continue; /* one digit value */
+        todo[n++] = p;
         uint32_t sum = 0;
         for (size_t d = 0; d < radix; d++) {
             uint32_t c = h[d];
             h[d] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < l; i++) tmp[h[(v[i] >> shift) & mask]++] = v[i];
-        uint64_t *t = v;
-        v = tmp;
-        tmp = t;
     }
-    return v;
+    if (n == 0) { /* every key equal: index order */
+        for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)i;
+        return;
+    }
+    uint32_t *h = hist + todo[0] * radix;
+    int shift = bits * todo[0];
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = idx[i];
+        a[h[(k >> shift) & mask]++] = (uint64_t)k << 32 | (uint32_t)i;
+    }
+    for (int t = 1; t < n; t++) {
+        h = hist + todo[t] * radix;
+        shift = 32 + bits * todo[t];
+        if (t == n - 1) {
+            for (size_t i = 0; i < l; i++) idx[h[(a[i] >> shift) & mask]++] = (uint32_t)a[i];
+            return;
+        }
+        for (size_t i = 0; i < l; i++) b[h[(a[i] >> shift) & mask]++] = a[i];
+        uint64_t *x = a;
+        a = b;
+        b = x;
+    }
+    /* One pass only: the indices are the low words (LD2 splits the pairs). */
+    size_t i = 0;
+    for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, vld2q_u32((const uint32_t *)(a + i)).val[0]);
+    for (; i < l; i++) idx[i] = (uint32_t)a[i];
 }
 
-/* v[0 .. m) = key << 32 | index for l keys; sorts (merge sort of m keys,
- * padded with UINT64_MAX, or radix from radix_min keys), then idx = the low
- * words (LD2 splits the pairs). The radix counters follow both buffers. */
-static inline __attribute__((always_inline)) void
-argsort_u64(uint64_t *v, size_t l, size_t m, int key_bits, size_t radix_min, uint32_t *idx)
+/* Keys already in idx; narrow or wide digits by length (see above). */
+static void radix_rows(uint32_t *idx, size_t l, int key_bits, void *scratch)
 {
-    const uint64_t *s;
-    if (l >= radix_min) {
-        uint32_t *hist = (uint32_t *)(v + 2 * m);
-        if (l < (key_bits == 24 ? SM__NEON_RADIX_WIDE_MIN_24 : SM__NEON_RADIX_WIDE_MIN_32))
-            s = radix_u64(v, v + m, l, key_bits, 8, hist);
-        else
-            s = radix_u64(v, v + m, l, key_bits, key_bits == 24 ? 12 : 11, hist);
+    uint64_t *a = scratch, *b = a + l;
+    uint32_t *hist = (uint32_t *)(b + l);
+    if (key_bits == 24) {
+        if (l < SM__NEON_RADIX_WIDE_MIN_24) radix_argsort(idx, l, 24, 8, a, b, hist);
+        else radix_argsort(idx, l, 24, 12, a, b, hist);
     } else {
-        for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
-        s = sort_u64(v, v + m, m);
+        if (l < SM__NEON_RADIX_WIDE_MIN_32) radix_argsort(idx, l, 32, 8, a, b, hist);
+        else radix_argsort(idx, l, 32, 11, a, b, hist);
     }
+}
+
+/* v[0 .. l) = key << 32 | index: merge sort of m keys (padded with
+ * UINT64_MAX), then idx = the low words (LD2 splits the pairs). */
+static void merge_argsort_u64(uint64_t *v, size_t l, size_t m, uint32_t *idx)
+{
+    for (size_t i = l; i < m; i++) v[i] = UINT64_MAX;
+    const uint64_t *s = sort_u64(v, v + m, m);
     size_t i = 0;
     for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, vld2q_u32((const uint32_t *)(s + i)).val[0]);
     for (; i < l; i++) idx[i] = (uint32_t)s[i];
@@ -271,13 +297,10 @@ void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *s
         for (; i < l; i++) idx[i] = s[i] & 0xFF;
         return;
     }
-    uint64_t *v = scratch;
-    for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four)) {
-        uint32x4x2_t pair = { { iv, noise_key4(noise + i) } };
-        vst2q_u32((uint32_t *)(v + i), pair);
-    }
-    for (; i < l; i++) v[i] = (uint64_t)(uint32_t)(noise[i] * 16777216.0f) << 32 | (uint32_t)i;
-    argsort_u64(v, l, m, 24, SM__NEON_RADIX_MIN_24, idx);
+    /* Longer rows: always the radix (see SM__NEON_RADIX_MIN_32's note). */
+    for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, noise_key4(noise + i));
+    for (; i < l; i++) idx[i] = (uint32_t)(noise[i] * 16777216.0f);
+    radix_rows(idx, l, 24, scratch);
 }
 
 /* Descending flips every key, so ties still come out in index order: the
@@ -288,12 +311,18 @@ void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t 
     size_t m = (l + 15) & ~(size_t)15;
     uint32_t flip = descending ? 0xFFFFFFFFu : 0;
     uint32x4_t fv = vdupq_n_u32(flip), iv = vld1q_u32(lanes), four = vdupq_n_u32(4);
-    uint64_t *v = scratch;
     size_t i = 0;
+    if (l >= SM__NEON_RADIX_MIN_32) {
+        for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, float_key4(keys + i, fv));
+        for (; i < l; i++) idx[i] = sm__float_key(keys[i]) ^ flip;
+        radix_rows(idx, l, 32, scratch);
+        return;
+    }
+    uint64_t *v = scratch;
     for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four)) {
         uint32x4x2_t pair = { { iv, float_key4(keys + i, fv) } };
         vst2q_u32((uint32_t *)(v + i), pair);
     }
     for (; i < l; i++) v[i] = (uint64_t)(sm__float_key(keys[i]) ^ flip) << 32 | (uint32_t)i;
-    argsort_u64(v, l, m, 32, SM__NEON_RADIX_MIN_32, idx);
+    merge_argsort_u64(v, l, m, idx);
 }

@@ -63,9 +63,32 @@ static inline __m128i s64_cx(__m128i v, int m)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
+/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above
+ * (cnt < 4), built in a register. */
+static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t cnt)
+{
+    uint32_t v[3];
+    for (size_t j = 0; j < 3; j++)
+        v[j] = j < cnt ? (uint32_t)(keys[i0 + j] * 16777216.0f) << 8 | (uint32_t)(i0 + j) : UINT32_MAX;
+    return _mm_setr_epi32((int)v[0], (int)v[1], (int)v[2], -1);
+}
+#define SA_W32 4
+#define SA_W64 2
+#define SA_PACK_NOISE_TAIL sse4_pack_noise_tail
+
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, Zen 4, one
+ * thread, best of 15 on a shared host):
+ *   noise  L=128: packed uint32 302, radix8 601; L=196: 866 / 835 and
+ *          876 / 779 in two runs; L=256: 898 / 918; L=576: radix8 1725,
+ *          buckets +2 1836 (no bucket path here); L=2048: radix8 5324,
+ *          radix12 6148; L=3072: 7964 / 7917.
+ *   floats L=49: packed 152, uint64 network 338; L=256: packed 1304,
+ *          radix8 2105; L=768: radix8 3915, radix11 4130; L=1024: 6984 /
+ *          7253 and 5188 / 5021 in two runs; L=1568: radix11 10295, radix8
+ *          10670. */
 #define SA(x) sm__sse4_##x
 #define SA_S64_BIAS 0x8000000000000000u
-#define SA_NOISE_U32_MAX 256
+#define SA_NOISE_U32_MAX 192
 #define SA_NOISE_BUCKET_EXTRA -1
 #define SA_NOISE_WIDE_MIN 3072
 #define SA_F32_NET_MAX 0

@@ -10,10 +10,13 @@ Tolerances as in tests/test_seeds.c: softmax within 8 ulp (checked here as
 import json
 import math
 import os
+import shlex
 import subprocess
 import sys
 
 TOOL, GOLDEN = sys.argv[1], sys.argv[2]
+# A cross build runs the tool through the cross file's exe_wrapper (qemu).
+WRAPPER = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
 results = []
 
 
@@ -23,7 +26,7 @@ def check(ok, name, detail=""):
 
 def run(*args):
     e = {k: v for k, v in os.environ.items() if k != "SIMDMASK_BACKEND"}
-    p = subprocess.run([TOOL, *args], capture_output=True, text=True, env=e, timeout=60)
+    p = subprocess.run([*WRAPPER, TOOL, *args], capture_output=True, text=True, env=e, timeout=60)
     return p.returncode, p.stdout, p.stderr
 
 
