@@ -40,6 +40,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failed=0
 for f in build-ci-asan/tests/fuzz/fuzz_*; do
+  [ -f "$f" ] && [ -x "$f" ] || continue   # skip meson's fuzz_*.p object folders
   h=${f##*/fuzz_}
   mkdir -p "$work/$h" "build-ci-asan/fuzz-artifacts/$h"
   cp tests/fuzz/corpus/"$h"/* "$work/$h/"
