@@ -58,7 +58,9 @@ typedef enum sm_status {
     SM_EUNSUPPORTED = 4,  /* backend compiled in but not supported by this CPU */
     SM_ENOTFOUND = 5,     /* no backend of that name */
     SM_ENOMEM = 6,        /* scratch allocation failed */
-    SM_EALIAS = 7         /* an output overlaps an input or another output */
+    SM_EALIAS = 7,        /* an output overlaps an input or another output */
+    SM_ENOREMOVED = 8     /* sm_mae_loss_compute: the mask removes no patch, where MAE's
+                           * (loss * mask).sum() / mask.sum() would be 0 / 0 = NaN */
 } sm_status;
 
 /* Fixed text for a status ("invalid argument", ...); never NULL. */
@@ -258,10 +260,6 @@ SM_API int sm_get_num_threads(void);
 /* ------------------------------------------------------------------ seeds
  * Masked softmax, focus-range masking, patchify, position embeddings and the
  * MAE loss (SPEC sections 1, 5, 6). */
-
-/* Status of sm_mae_loss when the mask removes no patch: MAE's
- * (loss * mask).sum() / mask.sum() would be 0 / 0 = NaN. */
-#define SM_ENOREMOVED ((sm_status)8)
 
 /* Element types of position embeddings. */
 typedef enum sm_float_type {

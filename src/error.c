@@ -23,7 +23,6 @@ const char *sm_last_error(void)
 
 const char *sm_strerror(sm_status status)
 {
-    if (status == SM_ENOREMOVED) return "no removed patch"; /* seeds: sm_mae_loss */
     switch (status) {
     case SM_OK: return "success";
     case SM_EINVAL: return "invalid argument";
@@ -33,6 +32,7 @@ const char *sm_strerror(sm_status status)
     case SM_ENOTFOUND: return "no such backend";
     case SM_ENOMEM: return "out of memory";
     case SM_EALIAS: return "output overlaps another buffer";
+    case SM_ENOREMOVED: return "no removed patch";
     }
     return "unknown status";
 }

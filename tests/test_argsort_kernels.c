@@ -285,7 +285,7 @@ START_TEST(scalar_order)
     const float k[6] = { NAN, 0.0f, -INFINITY, -0.0f, -NAN, 1.0f };
     const uint32_t asc[6] = { 2, 1, 3, 5, 0, 4 }, desc[6] = { 0, 4, 5, 1, 3, 2 };
     uint32_t got[6];
-    unsigned char *s = aligned_alloc(64, SM__ARGSORT_SCRATCH(6));
+    unsigned char *s = aligned_alloc(64, (SM__ARGSORT_SCRATCH(6) + 63) / 64 * 64);
     ck_assert_ptr_nonnull(s);
     for (size_t i = 0; i < N_ISAS + 1; i++) {
         f32_fn f = i < N_ISAS ? isas[i].f32 : sm__scalar_argsort_f32;

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -266,9 +267,10 @@ START_TEST(gathers_match_scalar)
 }
 END_TEST
 
-/* Thousands of random shapes, and row offsets past 4 GiB: the source base is
- * moved down so that indices near 2^32 (u32) or 2^40 (i64) land in a small
- * buffer, which catches an index product done in 32 bits. */
+/* Thousands of random shapes, and row offsets past 4 GiB: a 24 TiB
+ * PROT_NONE reservation (no memory behind it) with read-write pages only
+ * where rows near index 2^32 (u32) and 1.5 x 2^32 (i64) lie, which catches
+ * an index product done in 32 bits. Skipped where the reservation fails. */
 START_TEST(random_shapes_match_scalar)
 {
     const struct sm_kernels *k = backend_or_skip(_i);
@@ -279,28 +281,37 @@ START_TEST(random_shapes_match_scalar)
         check_unshuffle(k, t & 1, rb, l, rnd_below(l + 1));
     }
     enum { ROWS = 8 };
-    static const size_t rbs[] = { 1, 3, 64, 100, 3072 };
-    for (size_t ri = 0; ri < 5; ri++) {
-        size_t rb = rbs[ri];
-        char *buf = malloc(ROWS * rb), *oa = malloc(ROWS * rb), *ob = malloc(ROWS * rb);
-        for (size_t i = 0; i < ROWS * rb; i++) buf[i] = (char)rnd();
-        uint32_t i32[ROWS];
-        int64_t i64[ROWS];
-        uint32_t base32 = 0xFFFFFFFFu - ROWS;
-        int64_t base64 = (int64_t)1 << 40;
-        for (int j = 0; j < ROWS; j++) {
-            uint32_t r = (uint32_t)rnd_below(ROWS);
-            i32[j] = base32 + r, i64[j] = base64 + r;
+    const size_t reserve = (size_t)24 << 40, page = 4096;
+    char *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base != MAP_FAILED) {
+        static const size_t rbs[] = { 1, 3, 64, 100, 3072 };
+        for (size_t ri = 0; ri < 5; ri++) {
+            size_t rb = rbs[ri];
+            uint64_t first32 = 0xFFFFFFFFull - ROWS, first64 = 0x180000000ull;
+            char *rows32 = base + first32 * rb, *rows64 = base + first64 * rb;
+            char *lo32 = base + (first32 * rb) / page * page, *lo64 = base + (first64 * rb) / page * page;
+            size_t span = ROWS * rb + 2 * page;
+            ck_assert_int_eq(mprotect(lo32, span, PROT_READ | PROT_WRITE), 0);
+            ck_assert_int_eq(mprotect(lo64, span, PROT_READ | PROT_WRITE), 0);
+            for (size_t i = 0; i < ROWS * rb; i++) rows32[i] = (char)rnd(), rows64[i] = (char)rnd();
+            char *oa = malloc(ROWS * rb), *ob = malloc(ROWS * rb);
+            uint32_t i32[ROWS];
+            int64_t i64[ROWS];
+            for (int j = 0; j < ROWS; j++) {
+                uint32_t r = (uint32_t)rnd_below(ROWS);
+                i32[j] = (uint32_t)first32 + r, i64[j] = (int64_t)first64 + r;
+            }
+            S->gather_rows_u32(base, rb, i32, ROWS, oa);
+            k->gather_rows_u32(base, rb, i32, ROWS, ob);
+            EQ_MEM(oa, ob, ROWS * rb, "%s gather u32 near 2^32, rb=%zu", k->name, rb);
+            S->gather_rows_i64(base, rb, i64, ROWS, oa);
+            k->gather_rows_i64(base, rb, i64, ROWS, ob);
+            EQ_MEM(oa, ob, ROWS * rb, "%s gather i64 past 2^32, rb=%zu", k->name, rb);
+            mprotect(lo32, span, PROT_NONE), mprotect(lo64, span, PROT_NONE);
+            madvise(lo32, span, MADV_DONTNEED), madvise(lo64, span, MADV_DONTNEED);
+            free(oa), free(ob);
         }
-        const char *src32 = (const char *)((uintptr_t)buf - (uintptr_t)base32 * rb);
-        const char *src64 = (const char *)((uintptr_t)buf - (uintptr_t)base64 * rb);
-        S->gather_rows_u32(src32, rb, i32, ROWS, oa);
-        k->gather_rows_u32(src32, rb, i32, ROWS, ob);
-        EQ_MEM(oa, ob, ROWS * rb, "%s gather u32 near 2^32, rb=%zu", k->name, rb);
-        S->gather_rows_i64(src64, rb, i64, ROWS, oa);
-        k->gather_rows_i64(src64, rb, i64, ROWS, ob);
-        EQ_MEM(oa, ob, ROWS * rb, "%s gather i64 near 2^40, rb=%zu", k->name, rb);
-        free(buf), free(oa), free(ob);
+        munmap(base, reserve);
     }
     /* Long noise rows and random lengths. */
     float *a = malloc(70001 * sizeof(float)), *b = malloc(70001 * sizeof(float));

@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     const size_t max_l = 1u << 17;
     keys = malloc((1u << 18) * sizeof *keys + max_l * 4 * 2);
     idx = malloc(max_l * sizeof *idx);
-    scratch = aligned_alloc(64, SM__ARGSORT_SCRATCH(max_l));
+    scratch = aligned_alloc(64, (SM__ARGSORT_SCRATCH(max_l) + 63) / 64 * 64);
     if (!keys || !idx || !scratch) return 1;
 
     if (argc > 1 && strcmp(argv[1], "paths") == 0) {

@@ -1,6 +1,7 @@
 /* Quick timing of the x86 kernels, per backend, as ratios taken in one run
  * (not a test; the benchmark suite in bench/ is the reference harness).
- *   build/tests/time_kernels [what]   what: noise perm gather mask all */
+ *   build/tests/time_kernels [what [threads]]
+ *   what: noise perm gather gather4 gather38 unshuffle mask all (default) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,12 +1,14 @@
-/* NEON argsorts: every row becomes distinct unsigned keys with the index in
- * the low bits, then one merge sort (sort_tmpl.h) orders them.
+/* NEON argsorts. Every row becomes distinct unsigned values with the index
+ * in the low bits, so that any correct sort is the stable argsort:
  *  - noise, L <= 256: a 24-bit key and an 8-bit index pack into one uint32
- *    (key << 8 | index), 4 per register;
- *  - noise, L > 256, and any float: key << 32 | index in uint64, 2 per
- *    register (AArch64 has no 64-bit min/max: CMHI + BSL instead).
- * Long rows sort by LSD radix on the same uint64 keys instead.
- * Scratch: two buffers of L rounded up to 16 keys and the radix counters
- * (at most 16 L + 240 + 32 KiB of the SM__ARGSORT_SCRATCH(L) given). */
+ *    (key << 8 | index), 4 per register, merge-sorted (sort_tmpl.h);
+ *  - float, L < 256: key << 32 | index in uint64, 2 per register, the same
+ *    merge sort (AArch64 has no 64-bit min/max: CMHI + BSL instead);
+ *  - longer rows (noise L > 256, float L >= 256): LSD radix on the uint32
+ *    keys, carrying key << 32 | index between passes.
+ * Scratch: two buffers of L (L rounded up to 16 for the merge sort) uint64
+ * and the radix counters: at most 16 L + 240 + 32 KiB of the
+ * SM__ARGSORT_SCRATCH(L) given. */
 #include <arm_neon.h>
 #include <string.h>
 
