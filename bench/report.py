@@ -16,6 +16,7 @@ time (the "/real_time" ones), on both sides.
 import argparse
 import json
 import math
+import os
 import sys
 
 PEERS = ("qsort", "vqsort", "memcpy", "torch")
@@ -149,7 +150,28 @@ def ratio(a, b):
 MASKING_ORDER = ("mae_vit_b", "vit_l_bf16", "videomae", "long")
 
 
-def table(results, context, backend_order):
+# The shapes of the short table printed at the end of a run (every shape is
+# in table.txt): the masking step at every shape, and one or two telling
+# shapes of each kernel.
+GLANCE = {
+    "argsort_noise": ("L:196", "L:1568", "L:16384"),
+    "argsort_f32": ("L:196", "L:16384"),
+    "ids_restore": ("L:196",),
+    "gather_rows": ("row_bytes:64/keep:25", "row_bytes:3072/keep:25"),
+    "masked_softmax": ("R:4096/C:197",),
+    "mae_loss": ("N:64/L:196/D:768/norm_pix:1",),
+}
+GLANCE_SKIP = ("softmax", "patchify", "unpatchify")
+
+
+def at_a_glance(key):
+    kernel, shape = key
+    if kernel in GLANCE:
+        return shape in GLANCE[kernel]
+    return kernel not in GLANCE_SKIP
+
+
+def table(results, context, backend_order, glance=False):
     by_key = {}
     for r in results:
         by_key.setdefault(r.key, {})[r.backend] = r
@@ -163,12 +185,20 @@ def table(results, context, backend_order):
         lines.append(f"PyTorch {context['torch_version']}; times are medians of "
                      f"{reps(results)} repetition(s); x scalar and x torch: how many times "
                      f"faster than that row (>1 is faster)")
-    hdr = f"{'kernel':<14} {'shape':<26} {'backend':<8} {'time':>10} {'rate':>18} " \
+    sw = max([26] + [len(r.shape) for r in results])
+    hdr = f"{'kernel':<14} {'shape':<{sw}} {'backend':<8} {'time':>10} {'rate':>18} " \
           f"{'x scalar':>9} {'x torch':>8} {'of floor':>9}"
     lines += [hdr, "-" * len(hdr)]
-    keys = sorted(by_key, key=lambda k: (KERNEL_ORDER.index(k[0]) if k[0] in KERNEL_ORDER
-                                         else 99, k[0], shape_sort_key(k[1])))
+    keys = sorted((k for k in by_key if not glance or at_a_glance(k)),
+                  key=lambda k: (KERNEL_ORDER.index(k[0]) if k[0] in KERNEL_ORDER else 99,
+                                 k[0], shape_sort_key(k[1])))
+    # Every gather's share of memcpy, for the closing notes (all shapes).
     floors = []
+    for rows in by_key.values():
+        floor = rows.get("memcpy")
+        for r in rows.values():
+            if floor and r is not floor and not r.error and r.gbps() and floor.gbps():
+                floors.append((r.gbps() / floor.gbps(), r))
     last_kernel = None
     for key in keys:
         if last_kernel is not None and key[0] != last_kernel:
@@ -184,15 +214,14 @@ def table(results, context, backend_order):
             kernel, shape = (key[0], key[1]) if first else ("", "")
             first = False
             if r.error:
-                lines.append(f"{kernel:<14} {shape:<26} {b:<8} error: {r.error}")
+                lines.append(f"{kernel:<14} {shape:<{sw}} {b:<8} error: {r.error}")
                 continue
             of_floor = ""
             if floor and r is not floor and r.gbps() and floor.gbps():
                 frac = r.gbps() / floor.gbps()
                 of_floor = f"{100 * frac:.0f} %"
-                floors.append((frac, r))
             lines.append(
-                f"{kernel:<14} {shape:<26} {b:<8} {fmt_time(r.ns):>10} {rate(r):>18} "
+                f"{kernel:<14} {shape:<{sw}} {b:<8} {fmt_time(r.ns):>10} {rate(r):>18} "
                 f"{ratio(scalar.ns if scalar else None, r.ns) if b != 'scalar' else '':>9} "
                 f"{ratio(torch.ns if torch else None, r.ns) if b != 'torch' else '':>8} "
                 f"{of_floor:>9}")
@@ -352,7 +381,11 @@ def main():
         sys.exit("report.py: no benchmark results in " + " ".join(args.inputs))
     backend_order = context.get("backends_measured", "scalar").split()
     text = table(results, context, backend_order)
-    print(text)
+    if args.table:
+        print(table(results, context, backend_order, glance=True))
+        print(f"\n(the short table; every kernel and shape: {os.path.basename(args.table)})")
+    else:
+        print(text)
     if args.table:
         with open(args.table, "w") as f:
             f.write(text + "\n")
