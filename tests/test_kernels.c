@@ -4,9 +4,11 @@
  * gathers of every small row size at unaligned addresses with guard bytes.
  * The argsort slots are covered by the sort suites. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -267,10 +269,73 @@ START_TEST(gathers_match_scalar)
 }
 END_TEST
 
-/* Thousands of random shapes, and row offsets past 4 GiB: a 24 TiB
- * PROT_NONE reservation (no memory behind it) with read-write pages only
- * where rows near index 2^32 (u32) and 1.5 x 2^32 (i64) lie, which catches
- * an index product done in 32 bits. Skipped where the reservation fails. */
+/* Rows that start past 4 GiB inside one real object: the address range is
+ * reserved without memory (PROT_NONE, MAP_NORESERVE) and only the pages of the
+ * rows used are made writable. NULL when the range cannot be reserved (e.g. a
+ * 32-bit address space); the caller then skips that part. */
+struct far_rows {
+    char *base;      /* the object: base + offset is the first row used */
+    size_t map_len;
+};
+
+static char *far_rows_map(struct far_rows *f, size_t offset, size_t bytes)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t lo = offset & ~(page - 1), hi = (offset + bytes + page - 1) & ~(page - 1);
+    f->map_len = hi;
+    void *p = mmap(NULL, hi, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+    f->base = p;
+    if (mprotect(f->base + lo, hi - lo, PROT_READ | PROT_WRITE) != 0) {
+        munmap(p, hi);
+        return NULL;
+    }
+    return f->base + offset;
+}
+
+/* Gathers whose source rows lie past 4 GiB of the source pointer, with u32
+ * indices whose product with row_bytes needs more than 32 bits, and i64
+ * indices above 2^32: catches an index product or index done in 32 bits. */
+static void check_far_rows(const struct sm_kernels *k, size_t rb, int wide)
+{
+    enum { ROWS = 8 };
+    const uint64_t four_g = (uint64_t)1 << 32;
+    /* u32: the smallest index whose row starts at or past 4 GiB (for 1-byte
+     * rows the index itself nears 2^32); i64: indices above 2^32 for narrow
+     * rows (12 GiB of address space at most), 4 GiB offsets otherwise. */
+    uint64_t base = wide ? (rb <= 3 ? four_g : (four_g + rb - 1) / rb)
+                         : (rb == 1 ? 0xFFFFFFFFu - ROWS : (four_g + rb - 1) / rb);
+    struct far_rows f;
+    char *rows = far_rows_map(&f, (size_t)base * rb, ROWS * rb);
+    if (!rows) {
+        fprintf(stderr, "note: cannot reserve %zu bytes of address space; far-row gather skipped\n",
+                (size_t)base * rb);
+        return;
+    }
+    char *oa = malloc(ROWS * rb), *ob = malloc(ROWS * rb);
+    for (size_t i = 0; i < ROWS * rb; i++) rows[i] = (char)rnd();
+    uint32_t i32[ROWS];
+    int64_t i64[ROWS];
+    for (int j = 0; j < ROWS; j++) {
+        uint64_t r = base + rnd_below(ROWS);
+        i32[j] = (uint32_t)r, i64[j] = (int64_t)r;
+    }
+    if (wide) {
+        S->gather_rows_i64(f.base, rb, i64, ROWS, oa);
+        k->gather_rows_i64(f.base, rb, i64, ROWS, ob);
+    } else {
+        S->gather_rows_u32(f.base, rb, i32, ROWS, oa);
+        k->gather_rows_u32(f.base, rb, i32, ROWS, ob);
+    }
+    EQ_MEM(oa, ob, ROWS * rb, "%s gather %s past 4 GiB, rb=%zu", k->name, wide ? "i64" : "u32", rb);
+    for (int j = 0; j < ROWS; j++)
+        EQ_MEM(oa + j * rb, rows + (size_t)(i64[j] - (int64_t)base) * rb, rb,
+               "%s gather past 4 GiB: row %d is not the source row", k->name, j);
+    free(oa), free(ob);
+    munmap(f.base, f.map_len);
+}
+
+/* Thousands of random shapes, and rows past 4 GiB (check_far_rows). */
 START_TEST(random_shapes_match_scalar)
 {
     const struct sm_kernels *k = backend_or_skip(_i);
@@ -280,38 +345,10 @@ START_TEST(random_shapes_match_scalar)
         check_gather(k, t & 1, rb, l, rnd_below(2 * l + 1));
         check_unshuffle(k, t & 1, rb, l, rnd_below(l + 1));
     }
-    enum { ROWS = 8 };
-    const size_t reserve = (size_t)24 << 40, page = 4096;
-    char *base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base != MAP_FAILED) {
-        static const size_t rbs[] = { 1, 3, 64, 100, 3072 };
-        for (size_t ri = 0; ri < 5; ri++) {
-            size_t rb = rbs[ri];
-            uint64_t first32 = 0xFFFFFFFFull - ROWS, first64 = 0x180000000ull;
-            char *rows32 = base + first32 * rb, *rows64 = base + first64 * rb;
-            char *lo32 = base + (first32 * rb) / page * page, *lo64 = base + (first64 * rb) / page * page;
-            size_t span = ROWS * rb + 2 * page;
-            ck_assert_int_eq(mprotect(lo32, span, PROT_READ | PROT_WRITE), 0);
-            ck_assert_int_eq(mprotect(lo64, span, PROT_READ | PROT_WRITE), 0);
-            for (size_t i = 0; i < ROWS * rb; i++) rows32[i] = (char)rnd(), rows64[i] = (char)rnd();
-            char *oa = malloc(ROWS * rb), *ob = malloc(ROWS * rb);
-            uint32_t i32[ROWS];
-            int64_t i64[ROWS];
-            for (int j = 0; j < ROWS; j++) {
-                uint32_t r = (uint32_t)rnd_below(ROWS);
-                i32[j] = (uint32_t)first32 + r, i64[j] = (int64_t)first64 + r;
-            }
-            S->gather_rows_u32(base, rb, i32, ROWS, oa);
-            k->gather_rows_u32(base, rb, i32, ROWS, ob);
-            EQ_MEM(oa, ob, ROWS * rb, "%s gather u32 near 2^32, rb=%zu", k->name, rb);
-            S->gather_rows_i64(base, rb, i64, ROWS, oa);
-            k->gather_rows_i64(base, rb, i64, ROWS, ob);
-            EQ_MEM(oa, ob, ROWS * rb, "%s gather i64 past 2^32, rb=%zu", k->name, rb);
-            mprotect(lo32, span, PROT_NONE), mprotect(lo64, span, PROT_NONE);
-            madvise(lo32, span, MADV_DONTNEED), madvise(lo64, span, MADV_DONTNEED);
-            free(oa), free(ob);
-        }
-        munmap(base, reserve);
+    static const size_t rbs[] = { 1, 3, 64, 100, 3072 };
+    for (size_t ri = 0; ri < 5; ri++) {
+        check_far_rows(k, rbs[ri], 0);
+        check_far_rows(k, rbs[ri], 1);
     }
     /* Long noise rows and random lengths. */
     float *a = malloc(70001 * sizeof(float)), *b = malloc(70001 * sizeof(float));
