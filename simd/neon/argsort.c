@@ -214,11 +214,11 @@ radix_argsort(uint32_t *idx, size_t l, int key_bits, int bits, uint64_t *a, uint
         uint32_t k = idx[i];
         for (int p = 0; p < passes; p++) hist[p * radix + ((k >> (bits * p)) & mask)]++;
     }
-    int todo[4], n = 0;
+    int live_pass[4], n = 0; /* passes whose digit varies; the others move nothing */
     for (int p = 0; p < passes; p++) {
         uint32_t *h = hist + p * radix;
         if (h[(idx[0] >> (bits * p)) & mask] == l) continue; /* one digit value */
-        todo[n++] = p;
+        live_pass[n++] = p;
         uint32_t sum = 0;
         for (size_t d = 0; d < radix; d++) {
             uint32_t c = h[d];
@@ -230,15 +230,15 @@ radix_argsort(uint32_t *idx, size_t l, int key_bits, int bits, uint64_t *a, uint
         for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)i;
         return;
     }
-    uint32_t *h = hist + todo[0] * radix;
-    int shift = bits * todo[0];
+    uint32_t *h = hist + live_pass[0] * radix;
+    int shift = bits * live_pass[0];
     for (size_t i = 0; i < l; i++) {
         uint32_t k = idx[i];
         a[h[(k >> shift) & mask]++] = (uint64_t)k << 32 | (uint32_t)i;
     }
     for (int t = 1; t < n; t++) {
-        h = hist + todo[t] * radix;
-        shift = 32 + bits * todo[t];
+        h = hist + live_pass[t] * radix;
+        shift = 32 + bits * live_pass[t];
         if (t == n - 1) {
             for (size_t i = 0; i < l; i++) idx[h[(a[i] >> shift) & mask]++] = (uint32_t)a[i];
             return;
