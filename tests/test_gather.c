@@ -318,7 +318,7 @@ END_TEST
 Suite *sm_test_suite(void)
 {
     Suite *s = suite_create("gather");
-    struct { const char *name; const TTest *fn; int loops; } tests[] = {
+    const struct t_case tests[] = {
         { "rows", gather_rows_random, 2 },
         { "unshuffle", unshuffle_random, 1 },
         { "general", gather_random, 4 },
@@ -328,11 +328,6 @@ Suite *sm_test_suite(void)
         { "vs_scalar", backend_matches_scalar, 1 },
         { "large", large_outputs, 1 },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        TCase *tc = tcase_create(tests[i].name);
-        tcase_set_timeout(tc, T_TIMEOUT_LONG);
-        tcase_add_loop_test(tc, tests[i].fn, 0, tests[i].loops);
-        suite_add_tcase(s, tc);
-    }
+    t_add_cases(s, tests, sizeof tests / sizeof tests[0]);
     return s;
 }

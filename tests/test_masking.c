@@ -394,8 +394,7 @@ END_TEST
 Suite *sm_test_suite(void)
 {
     Suite *s = suite_create("masking");
-    /* One case per test, so that CK_RUN_CASE=<name> runs one alone. */
-    struct { const char *name; const TTest *fn; int loops; } tests[] = {
+    const struct t_case tests[] = {
         { "random_shapes", random_shapes, 4 },
         { "threads", threads_do_not_change_result, 6 },
         { "philox_rows", philox_rows_independent_of_batch, 1 },
@@ -403,11 +402,6 @@ Suite *sm_test_suite(void)
         { "len_keep", len_keep_edges, 1 },
         { "vs_scalar", backend_matches_scalar, 1 },
     };
-    for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
-        TCase *tc = tcase_create(tests[i].name);
-        tcase_set_timeout(tc, T_TIMEOUT_LONG);
-        tcase_add_loop_test(tc, tests[i].fn, 0, tests[i].loops);
-        suite_add_tcase(s, tc);
-    }
+    t_add_cases(s, tests, sizeof tests / sizeof tests[0]);
     return s;
 }

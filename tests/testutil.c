@@ -66,6 +66,16 @@ const char *t_sentinel(void)
     return sentinel;
 }
 
+void t_add_cases(Suite *s, const struct t_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        TCase *tc = tcase_create(cases[i].name);
+        tcase_set_timeout(tc, T_TIMEOUT_LONG);
+        tcase_add_loop_test(tc, cases[i].fn, 0, cases[i].loops);
+        suite_add_tcase(s, tc);
+    }
+}
+
 int main(void)
 {
     const char *want = getenv("SIMDMASK_BACKEND");

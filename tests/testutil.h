@@ -39,6 +39,15 @@ void t_use_tested(void);
 #define T_TIMEOUT_SHORT 10
 #define T_TIMEOUT_LONG 60
 
+/* One Check test case per test, so that CK_RUN_CASE=<name> runs one alone;
+ * each is run `loops` times (_i = 0 .. loops - 1) with T_TIMEOUT_LONG. */
+struct t_case {
+    const char *name;
+    const TTest *fn;
+    int loops;
+};
+void t_add_cases(Suite *s, const struct t_case *cases, size_t n);
+
 /* splitmix64: reproducible inputs; every failure message prints the seed. */
 typedef struct { uint64_t s; } t_rand;
 static inline uint64_t t_next(t_rand *r)
