@@ -248,7 +248,10 @@ static void check_unshuffle(const struct sm_kernels *k, int nt, size_t rb, size_
     free(kept), free(token), free(oa), free(ob), free(r32), free(r64);
 }
 
-static const size_t big_rows[] = { 3072, 8192, 4096 + 17, 1024, 768 };
+/* Row sizes of every gather path: one row at a time, 1, 2 and 4 rows side by
+ * side (with and without a tail after the last 256-byte step), memcpy per
+ * row; nt_ok holds for the multiples of 64 at 64-byte aligned outputs. */
+static const size_t big_rows[] = { 3072, 8192, 4096 + 17, 1024, 768, 513, 1000, 2048 + 64, 6000, 320, 1088 };
 
 START_TEST(gathers_match_scalar)
 {
@@ -261,8 +264,9 @@ START_TEST(gathers_match_scalar)
             check_unshuffle(k, nt, rb, l, rnd_below(l + 1));
         }
         for (size_t i = 0; i < sizeof big_rows / sizeof big_rows[0]; i++) {
-            size_t l = 1 + rnd_below(20);
+            size_t l = 1 + rnd_below(24);
             check_gather(k, nt, big_rows[i], l, 1 + rnd_below(l));
+            check_gather(k, nt, big_rows[i], l, 2 * l + 3); /* rows repeat */
             check_unshuffle(k, nt, big_rows[i], l, rnd_below(l + 1));
         }
     }
