@@ -2,7 +2,8 @@
  * with sm_backend_set) at real shapes, on one thread and on all cores: what
  * MAE's random_masking returns (x_masked, a float32 mask, int64 ids_restore)
  * from the default philox generator. bench/torch_peer.py times PyTorch's
- * reference step on the same shapes and thread counts. */
+ * reference step on the same shapes and thread counts; memcpy of x_masked's
+ * bytes on one thread is the floor of the one-thread step. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,24 @@ static void bm_masking(gb_state *st, void *arg)
     sm_backend_set(NULL);
 }
 
+/* The floor of the step: memcpy of as many bytes as x_masked holds, from the
+ * start of x (contiguous, where the step gathers scattered rows). */
+static void bm_masking_floor(gb_state *st, void *arg)
+{
+    const struct bench_masking_shape *s = arg;
+    bench_bind_team(1);
+    struct masking_buffers *b = buffers_for(s);
+    size_t keep;
+    sm_len_keep(s->l, s->ratio, &keep);
+    size_t bytes = s->n * keep * s->row_bytes;
+    while (gb_keep_running(st)) {
+        memcpy(b->x_masked, b->x, bytes);
+        __asm__ volatile("" : : "r"(b->x_masked) : "memory");
+    }
+    gb_set_items_processed(st, gb_iterations(st) * (int64_t)s->n);
+    gb_counter(st, "samples", (double)s->n, GB_COUNTER_DEFAULT);
+}
+
 void bench_register_masking(void)
 {
     int threads[2] = { 1, bench_opts.all_threads };
@@ -99,5 +118,8 @@ void bench_register_masking(void)
                 gb_unit(b, GB_MS);
             }
         }
+        gb_bench *b = bench_register(bm_masking_floor, (void *)s, "masking/memcpy/%s/threads:1", s->name);
+        gb_use_real_time(b);
+        gb_unit(b, GB_MS);
     }
 }

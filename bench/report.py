@@ -192,13 +192,14 @@ def table(results, context, backend_order, glance=False):
     keys = sorted((k for k in by_key if not glance or at_a_glance(k)),
                   key=lambda k: (KERNEL_ORDER.index(k[0]) if k[0] in KERNEL_ORDER else 99,
                                  k[0], shape_sort_key(k[1])))
-    # Every gather's share of memcpy, for the closing notes (all shapes).
+    # Every result's share of its floor (memcpy of the bytes it writes, same
+    # run): floor time / its time. For the closing notes (all shapes).
     floors = []
     for rows in by_key.values():
         floor = rows.get("memcpy")
         for r in rows.values():
-            if floor and r is not floor and not r.error and r.gbps() and floor.gbps():
-                floors.append((r.gbps() / floor.gbps(), r))
+            if floor and r is not floor and not r.error and not floor.error and r.ns:
+                floors.append((floor.ns / r.ns, r))
     last_kernel = None
     for key in keys:
         if last_kernel is not None and key[0] != last_kernel:
@@ -217,9 +218,8 @@ def table(results, context, backend_order, glance=False):
                 lines.append(f"{kernel:<14} {shape:<{sw}} {b:<8} error: {r.error}")
                 continue
             of_floor = ""
-            if floor and r is not floor and r.gbps() and floor.gbps():
-                frac = r.gbps() / floor.gbps()
-                of_floor = f"{100 * frac:.0f} %"
+            if floor and r is not floor and not floor.error and r.ns:
+                of_floor = f"{100 * floor.ns / r.ns:.0f} %"
             lines.append(
                 f"{kernel:<14} {shape:<{sw}} {b:<8} {fmt_time(r.ns):>10} {rate(r):>18} "
                 f"{ratio(scalar.ns if scalar else None, r.ns) if b != 'scalar' else '':>9} "
@@ -237,7 +237,7 @@ def reps(results):
 
 def closing_notes(by_key, floors, backend_order, context):
     out = []
-    lib = [(f, r) for f, r in floors if r.backend not in PEERS]
+    lib = [(f, r) for f, r in floors if r.backend not in PEERS and r.kernel == "gather_rows"]
     if lib:
         out.append("Furthest from the floor (gather_rows GB/s as a share of memcpy's, "
                    "lowest per backend):")
@@ -247,6 +247,15 @@ def closing_notes(by_key, floors, backend_order, context):
                 worst = ", then ".join(f"{100 * f:.0f} % ({shape})" for f, shape in mine[:2])
                 median = mine[len(mine) // 2][0]
                 out.append(f"  {b:<8} {worst}; median {100 * median:.0f} %")
+    steps = sorted(((r.shape, r.backend), f) for f, r in floors
+                   if r.kernel == "masking" and r.backend not in PEERS)
+    if steps:
+        out.append("Masking step against memcpy of x_masked's bytes (one thread; x memcpy's time):")
+        for shape in sorted({s for (s, _), _ in steps}, key=shape_sort_key):
+            cells = ", ".join(f"{b} {1 / f:.2f}x" for (s, b), f in
+                              sorted(steps, key=lambda t: backend_rank(t[0][1], backend_order))
+                              if s == shape)
+            out.append(f"  {shape:<26} {cells}")
     shared = context.get("shared_with_scalar", "none")
     if shared != "none":
         out.append("Not timed twice (the backend's table points at the scalar kernel): "

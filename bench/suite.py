@@ -10,6 +10,12 @@ runs in chunks of about 1/10 of the benchmarks; after each chunk the measured
 cost (wall seconds per benchmark per unit of min_time) sizes the next
 chunk's min_time to what is left of the budget. The chunks' JSON files are
 merged into one, as a single run would have written it.
+
+Within a chunk the repetitions run in random order
+(--benchmark_enable_random_interleaving), and every chunk holds whole groups
+of one kernel and shape (each backend and its peers: memcpy, vqsort, ...):
+the host's speed drifts by 10-20 % over minutes, and a ratio read from the
+table (x scalar, of floor) is only as good as the pairing of its two sides.
 """
 import argparse
 import json
@@ -46,6 +52,16 @@ def exact(names):
     return "^(" + "|".join(re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", n) for n in names) + ")$"
 
 
+def groups(names):
+    """Names grouped by kernel and shape (kernel/backend/shape, maybe with
+    "/real_time"), in the order they first appear."""
+    out = {}
+    for n in names:
+        parts = n.removesuffix("/real_time").split("/")
+        out.setdefault((parts[0], "/".join(parts[2:])), []).append(n)
+    return list(out.values())
+
+
 def main():
     args = parse_args()
     t0 = time.monotonic()
@@ -54,7 +70,11 @@ def main():
         sys.exit("suite.py: no benchmark matches the filter")
     reps = args.repetitions
     per = max(1, -(-len(names) // args.chunks))
-    chunks = [names[i:i + per] for i in range(0, len(names), per)]
+    chunks = []
+    for group in groups(names):
+        if not chunks or len(chunks[-1]) >= per:
+            chunks.append([])
+        chunks[-1] += group
     # Cost model: wall seconds = benchmarks x (reps + 1.5) x min_time x k.
     # k starts at 3 (a machine shared with a few other jobs), then is measured.
     k = 3.0
@@ -69,6 +89,7 @@ def main():
         min_time = max(0.005, min(0.5, left / (remaining * (reps + 1.5) * k)))
         cmd = [args.bin, *args.bench_args, "--benchmark_filter=" + exact(chunk),
                f"--benchmark_repetitions={reps}", f"--benchmark_min_time={min_time:.3f}",
+               "--benchmark_enable_random_interleaving=true",
                "--benchmark_display_aggregates_only=true", "--benchmark_color=false",
                "--benchmark_out=" + tmp, "--benchmark_out_format=json"]
         print(f"-- chunk {ci + 1}/{len(chunks)}: min time {min_time:.3f} s "
