@@ -125,10 +125,11 @@ static inline int nt_ok(const void *out, size_t row_bytes)
  * compiled into one program and interleaved in random order, as % of memcpy
  * of the output (AVX-512 / AVX2):
  * - from DRAM (38 MiB out, streaming stores, caches flushed before each run),
- *   G = 4: 1024-byte rows 77 -> 86 / 77 -> 84, 2048: 78 -> 82 / 80 -> 81,
- *   3072: 85 -> 100 / 84 -> 101, 8192: 64 -> 101 / 64 -> 102; but 512: 74 ->
- *   71, 768: 78 -> 79, and 256-byte rows lost with G = 1, 2 or 4 and tied with
- *   8 (64 vs 65 %), so rows under 1024 bytes keep the one-row loop.
+ *   AVX-512, G = 4: 1024-byte rows 72..77 -> 81..86 (three runs), 2048: 78 ->
+ *   82, 3072: 74..87 -> 83..100 (eight runs, median gain 2 points), 8192:
+ *   64..85 -> 101..106 (two runs); but 512: 74 -> 71, 768: 78 -> 79, and
+ *   256-byte rows lost with G = 1, 2 or 4 and tied with 8 (64 vs 65 %), so
+ *   rows under 1024 bytes keep the one-row loop.
  * - from the cache (4 MiB out, plain stores, 40 rounds): 2048-byte rows with
  *   G = 2: 77 -> 82 / 81 -> 83; 3072 with G = 1 and the prefetch two rows
  *   ahead: 91 -> 94 / 93 -> 94; 4096 likewise 83 -> 87 / 86 -> 86; but G = 4
