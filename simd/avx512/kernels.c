@@ -1,10 +1,46 @@
 /* The AVX-512 backend: F + BW + VL + DQ, 16 uint32 lanes. */
 #include "vec.h"
+#define SMV_GATHER_ROWS_U32 gather_rows_u32_sized /* below */
+#define SMV_GATHER_ROWS_I64 gather_rows_i64_sized
 #include "common/kernels_tmpl.h"
+
+/* Gathers with plain stores of rows from 512 bytes up to the side-by-side
+ * copy (2 KiB) take AVX2's build of the same one-row loop (AVX-512 copies
+ * rows of 1 KiB and more in AVX2's 32-byte moves anyway): it measured ahead
+ * of this build's in every run, though by little and for no cause found.
+ * 16 MiB source, 4 MiB out, the two kernels interleaved, 30 rounds, % of
+ * memcpy, AVX-512 / AVX2, two runs each: 512-byte rows 88/92, 104/104; 768
+ * 87/90, 85/87; 1024 87/88, 91/94; 1536 87/91, 101/102; the benchmark suite's
+ * 1024-byte rows, six results over three runs: AVX2 ahead by 1..7 points in
+ * each. So this backend requires AVX2's features too (every AVX-512 CPU has
+ * them). */
+static inline int avx2_gathers(size_t row_bytes)
+{
+    return row_bytes >= 512 && row_bytes < 2048;
+}
+
+static void gather_rows_u32_sized(const void *src, size_t row_bytes, const uint32_t *idx, size_t k,
+                                  void *out)
+{
+    if (avx2_gathers(row_bytes))
+        sm__kernels_avx2.gather_rows_u32(src, row_bytes, idx, k, out);
+    else
+        gather_rows_u32(src, row_bytes, idx, k, out);
+}
+
+static void gather_rows_i64_sized(const void *src, size_t row_bytes, const int64_t *idx, size_t k,
+                                  void *out)
+{
+    if (avx2_gathers(row_bytes))
+        sm__kernels_avx2.gather_rows_i64(src, row_bytes, idx, k, out);
+    else
+        gather_rows_i64(src, row_bytes, idx, k, out);
+}
 
 const struct sm_kernels sm__kernels_avx512 = {
     .name = "avx512",
-    .required = SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ,
+    .required = SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ |
+                SM_CPU_AVX | SM_CPU_AVX2 | SM_CPU_FMA | SM_CPU_BMI2,
     SMV_COMMON_SLOTS,
     .argsort_noise = sm__avx512_argsort_noise,
     .argsort_f32 = sm__avx512_argsort_f32,
