@@ -19,23 +19,14 @@ static inline int avx2_gathers(size_t row_bytes)
     return row_bytes >= 512 && row_bytes < 2048;
 }
 
-static void gather_rows_u32_sized(const void *src, size_t row_bytes, const uint32_t *idx, size_t k,
-                                  void *out)
-{
-    if (avx2_gathers(row_bytes))
-        sm__kernels_avx2.gather_rows_u32(src, row_bytes, idx, k, out);
-    else
-        gather_rows_u32(src, row_bytes, idx, k, out);
-}
-
-static void gather_rows_i64_sized(const void *src, size_t row_bytes, const int64_t *idx, size_t k,
-                                  void *out)
-{
-    if (avx2_gathers(row_bytes))
-        sm__kernels_avx2.gather_rows_i64(src, row_bytes, idx, k, out);
-    else
-        gather_rows_i64(src, row_bytes, idx, k, out);
-}
+#define DEFINE_SIZED(name, itype)                                                                 \
+    static void name##_sized(const void *src, size_t row_bytes, const itype *idx, size_t k,    \
+                             void *out)                                                        \
+    {                                                                                          \
+        (avx2_gathers(row_bytes) ? sm__kernels_avx2.name : name)(src, row_bytes, idx, k, out); \
+    }
+DEFINE_SIZED(gather_rows_u32, uint32_t)
+DEFINE_SIZED(gather_rows_i64, int64_t)
 
 const struct sm_kernels sm__kernels_avx512 = {
     .name = "avx512",
