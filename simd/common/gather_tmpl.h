@@ -42,6 +42,50 @@
 
 #define GATHER_YMM_MIN 1024
 
+/* Bytes copied per row per turn when rows are copied side by side (below). */
+#define GATHER_STEP 256
+
+/* v vectors (a constant after inlining) from s to d: all loads, then all
+ * stores, streaming when nt. */
+static inline __attribute__((always_inline)) void copy_vectors(char *d, const char *s, int v, int nt)
+{
+    smv x[GATHER_STEP / SMV_BYTES];
+    for (int q = 0; q < v; q++) x[q] = smv_load(s + q * SMV_BYTES);
+    if (nt)
+        for (int q = 0; q < v; q++) smv_stream(d + q * SMV_BYTES, x[q]);
+    else
+        for (int q = 0; q < v; q++) smv_store(d + q * SMV_BYTES, x[q]);
+}
+
+/* GATHER_STEP bytes from s to d: ymm selects 32-byte moves on AVX-512 (see
+ * copy_row). */
+static inline __attribute__((always_inline)) void copy_step(char *d, const char *s, int nt, int ymm)
+{
+#if SMV_BYTES == 64
+    if (!nt && ymm) {
+        __m256i y[8];
+        for (int q = 0; q < 8; q++) y[q] = _mm256_loadu_si256((const __m256i *)(s + 32 * q));
+        for (int q = 0; q < 8; q++) _mm256_storeu_si256((__m256i *)(d + 32 * q), y[q]);
+        return;
+    }
+#else
+    (void)ymm;
+#endif
+    copy_vectors(d, s, GATHER_STEP / SMV_BYTES, nt);
+}
+
+/* Bytes [o, n) of a row of n >= SMV_BYTES bytes (n a multiple of the vector
+ * when nt): whole vectors, then one overlapping the end. */
+static inline __attribute__((always_inline)) void copy_tail(char *d, const char *s, size_t o, size_t n, int nt)
+{
+    if (nt) {
+        for (; o < n; o += SMV_BYTES) smv_stream(d + o, smv_load(s + o));
+        return;
+    }
+    for (; o + SMV_BYTES <= n; o += SMV_BYTES) smv_store(d + o, smv_load(s + o));
+    if (o < n) smv_store(d + n - SMV_BYTES, smv_load(s + n - SMV_BYTES));
+}
+
 static inline __attribute__((always_inline)) void copy_row(char *d, const char *s, size_t n, int nt)
 {
     if (n < SMV_BYTES) {
@@ -53,16 +97,6 @@ static inline __attribute__((always_inline)) void copy_row(char *d, const char *
         return;
     }
     size_t o = 0;
-    if (nt) {
-        for (; o + 4 * SMV_BYTES <= n; o += 4 * SMV_BYTES) {
-            smv a = smv_load(s + o), b = smv_load(s + o + SMV_BYTES);
-            smv c = smv_load(s + o + 2 * SMV_BYTES), e = smv_load(s + o + 3 * SMV_BYTES);
-            smv_stream(d + o, a), smv_stream(d + o + SMV_BYTES, b);
-            smv_stream(d + o + 2 * SMV_BYTES, c), smv_stream(d + o + 3 * SMV_BYTES, e);
-        }
-        for (; o < n; o += SMV_BYTES) smv_stream(d + o, smv_load(s + o));
-        return;
-    }
 #if SMV_BYTES == 64
     /* AVX-512 with plain stores, rows of GATHER_YMM_MIN bytes or more: 256
      * bytes per step in 32-byte moves. Benchmark suite (16 MiB source, 4 MiB
@@ -74,25 +108,11 @@ static inline __attribute__((always_inline)) void copy_row(char *d, const char *
      * (random rows), best of 6: 3072 56.0/57.9, 4096 56.4/57.5, 1024
      * 52.8/52.6, 768 51.7/50.5 (hence the threshold); 256-byte rows mixed.
      * The non-temporal path keeps 64-byte streaming stores (whole lines). */
-    if (n >= GATHER_YMM_MIN) {
-        for (; o + 256 <= n; o += 256) {
-#define GY_LD(q) __m256i y##q = _mm256_loadu_si256((const __m256i *)(s + o + 32 * (q)))
-#define GY_ST(q) _mm256_storeu_si256((__m256i *)(d + o + 32 * (q)), y##q)
-            GY_LD(0); GY_LD(1); GY_LD(2); GY_LD(3); GY_LD(4); GY_LD(5); GY_LD(6); GY_LD(7);
-            GY_ST(0), GY_ST(1), GY_ST(2), GY_ST(3), GY_ST(4), GY_ST(5), GY_ST(6), GY_ST(7);
-#undef GY_LD
-#undef GY_ST
-        }
-    }
+    if (!nt && n >= GATHER_YMM_MIN)
+        for (; o + GATHER_STEP <= n; o += GATHER_STEP) copy_step(d + o, s + o, 0, 1);
 #endif
-    for (; o + 4 * SMV_BYTES <= n; o += 4 * SMV_BYTES) {
-        smv a = smv_load(s + o), b = smv_load(s + o + SMV_BYTES);
-        smv c = smv_load(s + o + 2 * SMV_BYTES), e = smv_load(s + o + 3 * SMV_BYTES);
-        smv_store(d + o, a), smv_store(d + o + SMV_BYTES, b);
-        smv_store(d + o + 2 * SMV_BYTES, c), smv_store(d + o + 3 * SMV_BYTES, e);
-    }
-    for (; o + SMV_BYTES <= n; o += SMV_BYTES) smv_store(d + o, smv_load(s + o));
-    if (o < n) smv_store(d + n - SMV_BYTES, smv_load(s + n - SMV_BYTES));
+    for (; o + 4 * SMV_BYTES <= n; o += 4 * SMV_BYTES) copy_vectors(d + o, s + o, 4, nt);
+    copy_tail(d, s, o, n, nt);
 }
 
 /* Prefetches the cache lines of a row (all of it: with 3072-byte rows in
@@ -134,7 +154,6 @@ static inline int nt_ok(const void *out, size_t row_bytes)
  *   G = 2: 77 -> 82 / 81 -> 83; 3072 with G = 1 and the prefetch two rows
  *   ahead: 91 -> 94 / 93 -> 94; 4096 likewise 83 -> 87 / 86 -> 86; but G = 4
  *   lost at 512 (103 -> 93) and 1024 bytes (94 -> 91 / 99 -> 90). */
-#define GATHER_STEP 256
 
 /* Rows side by side and groups prefetched ahead, per row size and store kind. */
 struct gather_plan {
@@ -151,41 +170,6 @@ static inline struct gather_plan gather_plan(size_t row_bytes, int nt)
         p.pf_groups = p.group == 1 ? 2 : 1;
     }
     return p;
-}
-
-/* GATHER_STEP bytes from s to d: ymm selects 32-byte moves on AVX-512 (see
- * copy_row). */
-static inline __attribute__((always_inline)) void copy_step(char *d, const char *s, int nt, int ymm)
-{
-    enum { V = GATHER_STEP / SMV_BYTES };
-#if SMV_BYTES == 64
-    if (!nt && ymm) {
-        __m256i y[8];
-        for (int q = 0; q < 8; q++) y[q] = _mm256_loadu_si256((const __m256i *)(s + 32 * q));
-        for (int q = 0; q < 8; q++) _mm256_storeu_si256((__m256i *)(d + 32 * q), y[q]);
-        return;
-    }
-#else
-    (void)ymm;
-#endif
-    smv v[V];
-    for (int q = 0; q < V; q++) v[q] = smv_load(s + q * SMV_BYTES);
-    if (nt)
-        for (int q = 0; q < V; q++) smv_stream(d + q * SMV_BYTES, v[q]);
-    else
-        for (int q = 0; q < V; q++) smv_store(d + q * SMV_BYTES, v[q]);
-}
-
-/* Bytes [o, n) of a row of n >= SMV_BYTES bytes (n a multiple of the vector
- * when nt). */
-static inline __attribute__((always_inline)) void copy_tail(char *d, const char *s, size_t o, size_t n, int nt)
-{
-    if (nt) {
-        for (; o < n; o += SMV_BYTES) smv_stream(d + o, smv_load(s + o));
-        return;
-    }
-    for (; o + SMV_BYTES <= n; o += SMV_BYTES) smv_store(d + o, smv_load(s + o));
-    if (o < n) smv_store(d + n - SMV_BYTES, smv_load(s + n - SMV_BYTES));
 }
 
 /* Source row of index j of idx, uint32 or int64. */
