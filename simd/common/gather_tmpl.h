@@ -22,22 +22,27 @@
  * rows from DRAM a third (26 % of memcpy with 256..1024 bytes ahead, 39 %
  * without). */
 #define GATHER_PF_BYTES 2048
-/* In the one-row loop, for rows of GATHER_PF_BYTES or more (prefetched one
- * row ahead; in practice plain stores of rows of GATHER_MEMCPY_MIN or more,
- * the others take the side-by-side copy below), the first line of the row
- * GATHER_FAR ahead is touched too: it starts the page walk and the DRAM page
- * early. MAE ViT-B step's gather (12544 rows of 3072 bytes
+/* In the unshuffle's loop, for rows of GATHER_PF_BYTES or more (prefetched one
+ * row ahead), the first line of the row GATHER_FAR ahead is touched too: it
+ * starts the page walk and the DRAM page early. Measured on the gather when it
+ * took this loop, MAE ViT-B step's gather (12544 rows of 3072 bytes
  * from a 154 MB source into 38.5 MB, streaming stores), best of 40, interleaved
  * in one process, two sessions: without it 2.78..3.15 ms, 4 rows ahead
  * 2.48..2.67, 6 rows 2.53..2.60, 8 rows 2.48..2.50, 2 rows 2.55..2.57 (memcpy
  * of the output 2.02..2.37). */
 #define GATHER_FAR 6
 
-/* Rows from 8 KiB on go through libc's memcpy (rep movsb on this CPU) when
- * the stores are plain. 16 MiB source, 4 MiB out, AVX-512, GB/s: 8192-byte
- * rows 54 with the four-vector loop, 56..57.5 through memcpy (the scalar
- * backend's memcpy per row: 55..56); 4096-byte rows 91 % of memcpy with the
- * loop, 85 % through memcpy; 3072: loop 91..93 %, memcpy per row 83..85 %. */
+/* Rows from 8 KiB on go through libc's memcpy (rep movsb on these CPUs) when
+ * the stores are plain, one call a row and no software prefetch: memcpy's
+ * own reads run ahead within the row. 16 MiB source, 4 MiB out, AVX-512 on
+ * Zen 4, GB/s: 8192-byte rows 54 with the four-vector loop, 56..57.5 through
+ * memcpy (the scalar backend's memcpy per row: 55..56); 4096-byte rows 91 % of
+ * memcpy with the loop, 85 % through memcpy; 3072: loop 91..93 %, memcpy per
+ * row 83..85 %. Prefetching the next row whole before each call (as the
+ * one-row loop does) was even with plain memcpy per row on Zen 4 (benchmark
+ * suite, 8192-byte rows, 25 % / 10 % kept: 90/90 % of memcpy against the
+ * scalar backend's 89/90 %) and lost on Zen 3 (AVX2: 74/83 % against 86/90 %
+ * in the suite; 78 % against 93 % in an interleaved harness). */
 #define GATHER_MEMCPY_MIN 8192
 
 #define GATHER_YMM_MIN 1024
@@ -217,8 +222,6 @@ static inline struct gather_plan gather_plan(size_t row_bytes, int nt)
 #define GATHER_LOOP(RB, NT)                                                                       \
     for (size_t j = 0; j < k; j++) {                                                              \
         if ((RB) > 64 && j + ahead < k) prefetch_row(s + (size_t)idx[j + ahead] * (RB), (RB)); \
-        if ((RB) >= GATHER_PF_BYTES && j + GATHER_FAR < k)                                        \
-            smv_prefetch(s + (size_t)idx[j + GATHER_FAR] * (RB));                                 \
         copy_row(o + j * (RB), s + (size_t)idx[j] * (RB), (RB), (NT));                           \
     }
 
@@ -238,6 +241,8 @@ static inline struct gather_plan gather_plan(size_t row_bytes, int nt)
             smv_sfence();                                                                         \
         } else if (plan.group) {                                                                  \
             GATHER_GROUPED(0)                                                                     \
+        } else if (row_bytes >= GATHER_MEMCPY_MIN) {                                              \
+            for (size_t j = 0; j < k; j++) memcpy(o + j * rb, GATHER_SRC(j), rb);                 \
         } else if (row_bytes == 64) {                                                             \
             GATHER_LOOP(64, 0)                                                                    \
         } else if (row_bytes == 128) {                                                            \
