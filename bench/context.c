@@ -101,6 +101,7 @@ void bench_context(void)
     sm__topo_json(&topo, buf, sizeof buf);
     gb_add_context("hwloc_topology", buf);
     gb_add_context("cpu_model", topo.cpu_model);
+    gb_add_context("cpu_id", topo.cpu_id);
     add_int("hwloc_packages", topo.packages);
     add_int("hwloc_cores", topo.cores);
     add_int("hwloc_pus", topo.pus);

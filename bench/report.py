@@ -171,12 +171,20 @@ def at_a_glance(key):
     return kernel not in GLANCE_SKIP
 
 
+def cpu_name(context):
+    """The model name and, where the run recorded it, family / model / stepping:
+    virtual machines name different CPUs alike ("AMD EPYC")."""
+    name = context.get("cpu_model") or context.get("host_name", "?")
+    cpu_id = context.get("cpu_id", "unknown")
+    return f"{name} ({cpu_id})" if cpu_id != "unknown" else name
+
+
 def table(results, context, backend_order, glance=False):
     by_key = {}
     for r in results:
         by_key.setdefault(r.key, {})[r.backend] = r
     lines = []
-    cpu = context.get("cpu_model") or context.get("host_name", "?")
+    cpu = cpu_name(context)
     lines.append(f"simdmask {context.get('simdmask_version', '?')} on {cpu}: "
                  f"{context.get('hwloc_cores', context.get('num_cpus', '?'))} cores, "
                  f"backends {context.get('backends_measured', '?')}, "
@@ -289,7 +297,7 @@ def plot(results, path, backend_order, context):
     colours = {b: plt.get_cmap("tab10")(i % 10) for i, b in enumerate(backends)}
     style = {b: ("--" if b in PEERS else "-") for b in backends}
     fig, axes = plt.subplots(2, 3, figsize=(17, 9.5))
-    cpu = context.get("cpu_model") or context.get("host_name", "")
+    cpu = cpu_name(context)
     fig.suptitle(f"simdmask {context.get('simdmask_version', '')} on {cpu} "
                  f"({context.get('hwloc_cores', context.get('num_cpus', '?'))} cores); "
                  f"medians, lower is better except GB/s", fontsize=12)

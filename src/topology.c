@@ -20,10 +20,37 @@ static size_t cache_size(hwloc_topology_t hw, hwloc_obj_type_t type)
     return o && o->attr ? (size_t)o->attr->cache.size : 0;
 }
 
+/* hwloc's info `name` of package 0, else of the root; NULL if neither has it. */
+static const char *info(hwloc_topology_t hw, hwloc_obj_t pkg, const char *name)
+{
+    const char *v = pkg ? hwloc_obj_get_info_by_name(pkg, name) : NULL;
+    if (v == NULL) v = hwloc_obj_get_info_by_name(hwloc_get_root_obj(hw), name);
+    return v && *v ? v : NULL;
+}
+
+/* Virtual machines often name the CPU generically ("AMD EPYC" for Zen 3,
+ * family 25 model 1, and Zen 4, family 25 model 17, alike), so benchmark
+ * records carry the numbers that tell CPUs apart. */
+static void cpu_id(hwloc_topology_t hw, hwloc_obj_t pkg, char *buf, size_t size)
+{
+    const char *fam = info(hw, pkg, "CPUFamilyNumber"), *mod = info(hw, pkg, "CPUModelNumber");
+    const char *impl = info(hw, pkg, "CPUImplementer"), *part = info(hw, pkg, "CPUPart");
+    if (fam && mod) {
+        const char *vendor = info(hw, pkg, "CPUVendor"), *step = info(hw, pkg, "CPUStepping");
+        snprintf(buf, size, "%s family %s model %s stepping %s", vendor ? vendor : "unknown-vendor",
+                 fam, mod, step ? step : "?");
+    } else if (impl && part) {
+        const char *var = info(hw, pkg, "CPUVariant"), *rev = info(hw, pkg, "CPURevision");
+        snprintf(buf, size, "implementer %s part %s variant %s revision %s", impl, part,
+                 var ? var : "?", rev ? rev : "?");
+    }
+}
+
 int sm__topo_load(sm__topo *t)
 {
     memset(t, 0, sizeof *t);
     strcpy(t->cpu_model, "unknown");
+    strcpy(t->cpu_id, "unknown");
     hwloc_topology_t hw;
     if (hwloc_topology_init(&hw) != 0) return -1;
     if (hwloc_topology_load(hw) != 0) {
@@ -32,9 +59,9 @@ int sm__topo_load(sm__topo *t)
     }
     t->hw = hw;
     hwloc_obj_t pkg = hwloc_get_obj_by_type(hw, HWLOC_OBJ_PACKAGE, 0);
-    const char *model = pkg ? hwloc_obj_get_info_by_name(pkg, "CPUModel") : NULL;
-    if (model == NULL) model = hwloc_obj_get_info_by_name(hwloc_get_root_obj(hw), "CPUModel");
-    if (model && *model) snprintf(t->cpu_model, sizeof t->cpu_model, "%s", model);
+    const char *model = info(hw, pkg, "CPUModel");
+    if (model) snprintf(t->cpu_model, sizeof t->cpu_model, "%s", model);
+    cpu_id(hw, pkg, t->cpu_id, sizeof t->cpu_id);
     t->packages = count(hw, HWLOC_OBJ_PACKAGE);
     t->cores = count(hw, HWLOC_OBJ_CORE);
     t->pus = count(hw, HWLOC_OBJ_PU);
@@ -93,6 +120,8 @@ int sm__topo_json(const sm__topo *t, char *buf, size_t size)
     if (buf && size) buf[0] = '\0';
     put(&o, "{\"cpu_model\": ");
     put_json_string(&o, t->cpu_model);
+    put(&o, ", \"cpu_id\": ");
+    put_json_string(&o, t->cpu_id);
     put(&o,
         ", \"packages\": %d, \"cores\": %d, \"pus\": %d, \"numa_nodes\": %d"
         ", \"l1d_bytes\": %zu, \"l2_bytes\": %zu, \"l3_bytes\": %zu, \"l3_count\": %d}",

@@ -19,6 +19,9 @@ extern "C" {
 
 typedef struct sm__topo {
     char cpu_model[128];    /* hwloc's CPUModel info of package 0, "unknown" if none */
+    char cpu_id[96];        /* "<vendor> family F model M stepping S" (x86) or "implementer
+                             * 0x41 part 0xd0c variant 0x3 revision 1" (Arm), as hwloc reads
+                             * them; "unknown" if hwloc has neither */
     int packages;
     int cores;
     int pus;                /* processing units (hardware threads) */
@@ -37,7 +40,7 @@ int sm__topo_load(sm__topo *t);
 void sm__topo_free(sm__topo *t);
 
 /* The topology as one JSON object on one line:
- * {"cpu_model": "...", "packages": 1, "cores": 2, "pus": 2, "numa_nodes": 1,
+ * {"cpu_model": "...", "cpu_id": "...", "packages": 1, "cores": 2, "pus": 2, "numa_nodes": 1,
  *  "l1d_bytes": 49152, "l2_bytes": 2097152, "l3_bytes": 110100480, "l3_count": 1}
  * sm__topo_json works like snprintf: writes at most size bytes (NUL
  * included) and returns the length the whole object needs. */

@@ -95,8 +95,8 @@ int sm__cmd_bench(int argc, char **argv)
            sm_get_num_threads() == 1 ? "" : "s", reps);
     double load = -1;
     getloadavg(&load, 1);
-    printf("cpu %s, %d cores, load average %.2f; binding: %s\n", topo.cpu_model, topo.cores,
-           load, binding);
+    printf("cpu %s (%s), %d cores, load average %.2f; binding: %s\n", topo.cpu_model,
+           topo.cpu_id, topo.cores, load, binding);
     /* A bound team on busy cores waits at every barrier for a descheduled
      * member: on a 2-core machine at load 9 we saw 30x slower medians. */
     if (topo.cores > 0 && load > (double)topo.cores)

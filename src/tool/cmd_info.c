@@ -84,7 +84,7 @@ int sm__cmd_info(int argc, char **argv)
         human_bytes(l3, sizeof l3, topo.l3_bytes);
         printf("simdmask %s\n", sm_version());
         if (topo_ok) {
-            printf("cpu       %s\n", topo.cpu_model);
+            printf("cpu       %s (%s)\n", topo.cpu_model, topo.cpu_id);
             printf("topology  %d package%s, %d core%s, %d PU%s, %d NUMA node%s\n", topo.packages,
                    topo.packages == 1 ? "" : "s", topo.cores, topo.cores == 1 ? "" : "s",
                    topo.pus, topo.pus == 1 ? "" : "s", topo.numa_nodes,

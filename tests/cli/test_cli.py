@@ -205,6 +205,26 @@ def supported_backends():
     return [b["name"] for b in json.loads(out)["backends"] if b["supported"]] if rc == 0 else []
 
 
+def cpuinfo_id():
+    """The cpu_id that /proc/cpuinfo's first processor gives, or None."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            block = f.read().split("\n\n")[0]
+    except OSError:
+        return None
+    kv = {}
+    for ln in block.splitlines():
+        k, _, v = ln.partition(":")
+        kv[k.strip()] = v.strip()
+    if all(k in kv for k in ("vendor_id", "cpu family", "model", "stepping")):
+        return (f"{kv['vendor_id']} family {kv['cpu family']} model {kv['model']} "
+                f"stepping {kv['stepping']}")
+    if all(k in kv for k in ("CPU implementer", "CPU part", "CPU variant", "CPU revision")):
+        return (f"implementer {kv['CPU implementer']} part {kv['CPU part']} "
+                f"variant {kv['CPU variant']} revision {kv['CPU revision']}")
+    return None
+
+
 def test_info():
     rc, out, err = run("info", "--json")
     check(rc == 0 and err == "", "info --json succeeds", err)
@@ -217,6 +237,11 @@ def test_info():
                                   "l1d_bytes", "l2_bytes", "l3_bytes", "l3_count")),
           "topology has model, counts and caches")
     check(topo["cores"] >= 1 and topo["pus"] >= topo["cores"], "at least one core, PUs >= cores")
+    check(isinstance(topo.get("cpu_id"), str) and topo["cpu_id"], "topology has a cpu_id")
+    want = cpuinfo_id()
+    if want and not WRAPPER:  # under an emulator /proc/cpuinfo is the host's
+        check(topo["cpu_id"] == want, "cpu_id has /proc/cpuinfo's family, model and stepping",
+              f"{topo['cpu_id']!r} vs {want!r}")
     names = [b["name"] for b in j["backends"]]
     check("scalar" in names and names[-1] == "scalar", "scalar compiled in, listed last")
     check(all(b["supported"] for b in j["backends"] if b["name"] == "scalar"),
@@ -234,6 +259,8 @@ def test_info():
     rc, out, _ = run("info")
     check(rc == 0 and out.startswith("simdmask " + j["version"]) and "backends" in out,
           "info prints version and backends", out)
+    check(f"cpu       {topo['cpu_model']} ({topo['cpu_id']})\n" in out,
+          "info prints the cpu's name and id", out)
     rc, out, _ = run("mask", "--json", "--n", "1", "--l", "4", "--ratio", "0.5",
                      env={"SIMDMASK_BACKEND": "scalar"})
     check(rc == 0 and json.loads(out)["backend"] == "scalar", "mask --json reports the backend used")
