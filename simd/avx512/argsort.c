@@ -143,6 +143,43 @@ static inline __m512i s64_cx(__m512i v, int m)
     __m512i p = avx512_perm64(v, m);
     return _mm512_mask_max_epu64(_mm512_min_epu64(v, p), (__mmask8)avx512_hi_lanes(m), v, p);
 }
+/* The uint32 lanes' block swaps at 64-bit width: 8 x 8 transpose, 24
+ * instructions; merges of two registers, 7 per register against 9. */
+static inline void s64_transpose(__m512i *v)
+{
+    for (int i = 0; i < 4; i++) {
+        __m512i a = v[i], b = v[i + 4];
+        v[i] = _mm512_shuffle_i64x2(a, b, 0x44);
+        v[i + 4] = _mm512_shuffle_i64x2(a, b, 0xEE);
+    }
+    for (int i = 0; i < 8; i++) {
+        if (i & 2) continue;
+        __m512i a = v[i], b = v[i + 2];
+        v[i] = _mm512_mask_shuffle_i64x2(a, 0xCC, b, b, 0xB1);
+        v[i + 2] = _mm512_mask_shuffle_i64x2(b, 0x33, a, a, 0xB1);
+    }
+    for (int i = 0; i < 8; i += 2) {
+        __m512i a = v[i], b = v[i + 1];
+        v[i] = _mm512_unpacklo_epi64(a, b);
+        v[i + 1] = _mm512_unpackhi_epi64(a, b);
+    }
+}
+static inline void s64_merge_reg2(__m512i *pa, __m512i *pb)
+{
+    __m512i a = *pa, b = *pb;
+    __m512i x = _mm512_shuffle_i64x2(a, b, 0x44), y = _mm512_shuffle_i64x2(a, b, 0xEE);
+    __m512i lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
+    x = _mm512_mask_shuffle_i64x2(lo, 0xCC, hi, hi, 0xB1);
+    y = _mm512_mask_shuffle_i64x2(hi, 0x33, lo, lo, 0xB1);
+    lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
+    x = _mm512_unpacklo_epi64(lo, hi), y = _mm512_unpackhi_epi64(lo, hi);
+    lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
+    /* lo: lanes 0, 2, 4, 6 of a, then of b; hi: lanes 1, 3, 5, 7. */
+    *pa = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), hi);
+    *pb = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), hi);
+}
+#define SV_TRANSPOSE
+#define SV_MERGE_REG2
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
