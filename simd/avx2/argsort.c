@@ -141,7 +141,10 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
  * thread, best of 15 on a shared host):
  *   noise  L=256: packed uint32 540, radix8 1424; L=576: buckets +2/+1
  *          1966/2048, radix8 2601; L=3072: buckets 7085, radix12 7910;
- *          L=4096: radix12 9907, buckets 10654.
+ *          L=4096: radix12 9907, buckets 10654 on the machine these were
+ *          first taken on, but on a Zen 4 (family 25 model 17, best of three
+ *          runs) buckets 10152, radix12 12476; L=8192: 20674 / 23353;
+ *          L=16384: 41175 / 44299 (buckets stop at 16383).
  *   floats L=49: packed 83, uint64 network 123; L=196: 607 / 1400; L=384:
  *          radix8 2190, merge 2619, radix11 3031; L=768: radix8 3908,
  *          radix11 4166; L=1024: radix11 4987, radix8 6851. */
@@ -149,7 +152,7 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 256
 #define SA_NOISE_BUCKET_EXTRA 2
-#define SA_NOISE_WIDE_MIN 4096
+#define SA_NOISE_WIDE_MIN 16384
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 256
 #define SA_F32_MERGE_MAX 256

@@ -204,7 +204,10 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
  *          L=384: buckets(+1) 976, merge 1000, radix8 1201;
  *          L=576: buckets +0/+1/+2 1585/1493/1577, radix8 1679, merge 2298;
  *          L=1568: buckets 3418, radix8 3994; L=6144: buckets 13454, radix12
- *          14709; L=8192: radix12 18884, buckets 19142; L=16384: 35436 / 38125.
+ *          14709; L=8192: radix12 18884, buckets 19142; L=16384: 35436 / 38125;
+ *          on a Zen 4 (family 25 model 17, best of three runs) L=8192:
+ *          buckets 22136, radix12 24270; L=16384: 44570 / 44470 (buckets
+ *          stop at 16383).
  *   floats L=49: uint64 network 77, packed 110; L=128: 153 / 170; L=196:
  *          packed 301, uint64 536; L=384: merge 1255, radix8 2077; L=1024:
  *          merge 4415, radix11 4982, radix8 4972; L=1568: radix11 6596,
@@ -213,7 +216,7 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 256
 #define SA_NOISE_BUCKET_EXTRA 1
-#define SA_NOISE_WIDE_MIN 8192
+#define SA_NOISE_WIDE_MIN 16384
 #define SA_F32_NET_MAX 128
 #define SA_F32_SMALL_MAX 256
 #define SA_F32_MERGE_MAX 1280
