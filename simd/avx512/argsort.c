@@ -63,34 +63,29 @@ static inline __m512i s32_cx(__m512i v, int m)
     __m512i p = avx512_perm32(v, m);
     return _mm512_mask_max_epu32(_mm512_min_epu32(v, p), avx512_hi_lanes(m), v, p);
 }
-/* 16 x 16 transpose by block swaps: for d = 8, 4, 2, 1, registers i and
- * i + d (i & d == 0) trade lanes l & d of i for lanes l ^ d of i + d, one
- * in-lane or 128-bit-block shuffle per register and step (masked shuffles
- * merge the kept lanes in the same instruction). */
-static inline void s32_transpose(__m512i *v)
+/* One step of a transpose by block swaps: lanes l & d of a traded for lanes
+ * l ^ d of b, one in-lane or 128-bit-block shuffle per register (masked
+ * shuffles merge the kept lanes in the same instruction). */
+static inline void s32_swap_blocks(__m512i *pa, __m512i *pb, int d)
 {
-    for (int i = 0; i < 16; i++) {
-        if (i & 8) continue;
-        __m512i a = v[i], b = v[i + 8];
-        v[i] = _mm512_shuffle_i32x4(a, b, 0x44);
-        v[i + 8] = _mm512_shuffle_i32x4(a, b, 0xEE);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 4) continue;
-        __m512i a = v[i], b = v[i + 4];
-        v[i] = _mm512_mask_shuffle_i32x4(a, 0xF0F0, b, b, 0xB1);
-        v[i + 4] = _mm512_mask_shuffle_i32x4(b, 0x0F0F, a, a, 0xB1);
-    }
-    for (int i = 0; i < 16; i++) {
-        if (i & 2) continue;
-        __m512i a = v[i], b = v[i + 2];
-        v[i] = _mm512_mask_shuffle_epi32(a, 0xCCCC, b, (_MM_PERM_ENUM)0x4E);
-        v[i + 2] = _mm512_mask_shuffle_epi32(b, 0x3333, a, (_MM_PERM_ENUM)0x4E);
-    }
-    for (int i = 0; i < 16; i += 2) {
-        __m512i a = v[i], b = v[i + 1];
-        v[i] = _mm512_mask_shuffle_epi32(a, 0xAAAA, b, (_MM_PERM_ENUM)0xB1);
-        v[i + 1] = _mm512_mask_shuffle_epi32(b, 0x5555, a, (_MM_PERM_ENUM)0xB1);
+    __m512i a = *pa, b = *pb;
+    switch (d) {
+    case 8:
+        *pa = _mm512_shuffle_i32x4(a, b, 0x44);
+        *pb = _mm512_shuffle_i32x4(a, b, 0xEE);
+        break;
+    case 4:
+        *pa = _mm512_mask_shuffle_i32x4(a, 0xF0F0, b, b, 0xB1);
+        *pb = _mm512_mask_shuffle_i32x4(b, 0x0F0F, a, a, 0xB1);
+        break;
+    case 2:
+        *pa = _mm512_mask_shuffle_epi32(a, 0xCCCC, b, (_MM_PERM_ENUM)0x4E);
+        *pb = _mm512_mask_shuffle_epi32(b, 0x3333, a, (_MM_PERM_ENUM)0x4E);
+        break;
+    default:
+        *pa = _mm512_mask_shuffle_epi32(a, 0xAAAA, b, (_MM_PERM_ENUM)0xB1);
+        *pb = _mm512_mask_shuffle_epi32(b, 0x5555, a, (_MM_PERM_ENUM)0xB1);
+        break;
     }
 }
 /* Bitonic merges of two registers at once: the lanes to compare (i, i ^ d
@@ -118,7 +113,7 @@ static inline void s32_merge_reg2(__m512i *pa, __m512i *pb)
     *pb = _mm512_permutex2var_epi32(
         lo, _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8), hi);
 }
-#define SV_TRANSPOSE
+#define SV_SWAP_BLOCKS
 #define SV_MERGE_REG2
 #include "common/sort_tmpl.h"
 
@@ -143,25 +138,24 @@ static inline __m512i s64_cx(__m512i v, int m)
     __m512i p = avx512_perm64(v, m);
     return _mm512_mask_max_epu64(_mm512_min_epu64(v, p), (__mmask8)avx512_hi_lanes(m), v, p);
 }
-/* The uint32 lanes' block swaps at 64-bit width: 8 x 8 transpose, 24
- * instructions; merges of two registers, 7 per register against 9. */
-static inline void s64_transpose(__m512i *v)
+/* The uint32 lanes' block swaps at 64-bit width; merges of two registers, 7
+ * instructions per register against 9. */
+static inline void s64_swap_blocks(__m512i *pa, __m512i *pb, int d)
 {
-    for (int i = 0; i < 4; i++) {
-        __m512i a = v[i], b = v[i + 4];
-        v[i] = _mm512_shuffle_i64x2(a, b, 0x44);
-        v[i + 4] = _mm512_shuffle_i64x2(a, b, 0xEE);
-    }
-    for (int i = 0; i < 8; i++) {
-        if (i & 2) continue;
-        __m512i a = v[i], b = v[i + 2];
-        v[i] = _mm512_mask_shuffle_i64x2(a, 0xCC, b, b, 0xB1);
-        v[i + 2] = _mm512_mask_shuffle_i64x2(b, 0x33, a, a, 0xB1);
-    }
-    for (int i = 0; i < 8; i += 2) {
-        __m512i a = v[i], b = v[i + 1];
-        v[i] = _mm512_unpacklo_epi64(a, b);
-        v[i + 1] = _mm512_unpackhi_epi64(a, b);
+    __m512i a = *pa, b = *pb;
+    switch (d) {
+    case 4:
+        *pa = _mm512_shuffle_i64x2(a, b, 0x44);
+        *pb = _mm512_shuffle_i64x2(a, b, 0xEE);
+        break;
+    case 2:
+        *pa = _mm512_mask_shuffle_i64x2(a, 0xCC, b, b, 0xB1);
+        *pb = _mm512_mask_shuffle_i64x2(b, 0x33, a, a, 0xB1);
+        break;
+    default:
+        *pa = _mm512_unpacklo_epi64(a, b);
+        *pb = _mm512_unpackhi_epi64(a, b);
+        break;
     }
 }
 static inline void s64_merge_reg2(__m512i *pa, __m512i *pb)
@@ -178,7 +172,7 @@ static inline void s64_merge_reg2(__m512i *pa, __m512i *pb)
     *pa = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), hi);
     *pb = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), hi);
 }
-#define SV_TRANSPOSE
+#define SV_SWAP_BLOCKS
 #define SV_MERGE_REG2
 #include "common/sort_tmpl.h"
 

@@ -16,10 +16,13 @@
  *   SV   SN(cx)(SV v, int m)  lanes i and i ^ m compare-exchanged, the
  *                             smaller one to the lower lane
  *
- * and, where the ISA has cheaper ways, SV_TRANSPOSE and SV_MERGE_REG2 with
+ * and, where the ISA has cheaper ways, SV_MERGE_REG2 and one of SV_SWAP_BLOCKS
+ * or SV_TRANSPOSE with
  *
- *   void SN(transpose)(SV *v)    v[0 .. SW) as a square matrix, transposed
  *   void SN(merge_reg2)(SV *a, SV *b)   merge_reg of a and of b
+ *   void SN(swap_blocks)(SV *a, SV *b, int d)   lanes l & d of a traded for
+ *                             lanes l ^ d of b (a step of a transpose)
+ *   void SN(transpose)(SV *v)    v[0 .. SW) as a square matrix, transposed
  *
  * What it makes: SN(padded)(n), the length a buffer of n values is padded
  * to, and SN(sort)(p, q, n), which sorts p[0 .. n) (n = SN(padded)(count),
@@ -65,12 +68,13 @@ SM__INLINE SV SN(merge_reg)(SV v)
     return v;
 }
 
-/* Sorts one register: blocks of s lanes are merged by comparing lane i with
- * its mirror i ^ (s - 1), then bitonic steps, so no direction flips. */
-SM__INLINE SV SN(sort_reg)(SV v)
+/* Sorts one register whose aligned runs of 2^ls0 lanes are sorted already
+ * (ls0 = 0: any register): runs of s lanes are merged by comparing lane i
+ * with its mirror i ^ (s - 1), then bitonic steps, so no direction flips. */
+SM__INLINE SV SN(sort_reg_from)(SV v, int ls0)
 {
     SM__UNROLL
-    for (int ls = 1; ls <= __builtin_ctz(SW); ls++) {
+    for (int ls = ls0 + 1; ls <= __builtin_ctz(SW); ls++) {
         v = SN(cx)(v, (1 << ls) - 1);
         SM__UNROLL
         for (int t = ls - 2; t >= 0; t--) v = SN(cx)(v, 1 << t);
@@ -129,11 +133,11 @@ SM__INLINE void SN(merge_level)(SV *v, int r, int lb)
     }
 }
 
-#ifdef SV_TRANSPOSE
-/* Sorts lane l of v[0 .. n) for every l at once (n = 4, 8 or 16): Batcher's
- * odd-even merge sort as compare-exchanges of registers (lo, hi) in merge
- * phase p; its first phases (p < n, hi < n) are the network for n. 63
- * compare-exchanges for 16 registers at 2 instructions each, plus a
+#if defined(SV_TRANSPOSE) || defined(SV_SWAP_BLOCKS)
+/* Sorts lane l of v[0 .. n) for every l at once (n = 2, 4, 8 or 16):
+ * Batcher's odd-even merge sort as compare-exchanges of registers (lo, hi)
+ * in merge phase p; its first phases (p < n, hi < n) are the network for n.
+ * 63 compare-exchanges for 16 registers at 2 instructions each, plus a
  * 64-instruction transpose, where sorting 16 registers one by one takes 10
  * in-register steps of 3 instructions each (190 against 480). */
 SM__INLINE void SN(sort_columns)(SV *v, int n)
@@ -145,12 +149,43 @@ SM__INLINE void SN(sort_columns)(SV *v, int n)
 }
 #endif
 
+#ifdef SV_SWAP_BLOCKS
+/* v[0 .. n) transposed within every aligned group of n lanes (n <= SW):
+ * register i's group g becomes lane g * n + i of v[0], v[1], .. v[n - 1]. */
+SM__INLINE void SN(transpose_groups)(SV *v, int n)
+{
+    SM__UNROLL
+    for (int d = n / 2; d >= 1; d >>= 1) {
+        SM__UNROLL
+        for (int i = 0; i < n; i++)
+            if (!(i & d)) SN(swap_blocks)(&v[i], &v[i + d], d);
+    }
+}
+#endif
+
 /* Sorts r registers (a power of two) as one sequence. The levels are
  * separate calls with constant arguments, so that every loop has a constant
  * trip count when clang unrolls it (it unrolls inner loops first). */
 SM__INLINE void SN(sort_regs)(SV *v, int r)
 {
-#ifdef SV_TRANSPOSE
+#if defined(SV_SWAP_BLOCKS)
+    /* Columns of n registers sorted and transposed in groups of n lanes:
+     * every register holds sorted runs of n, merged in the register after. */
+    const int n = r < SW ? r : SW;
+    if (n >= 2) {
+        SM__UNROLL
+        for (int g = 0; g < r; g += n) {
+            SN(sort_columns)(v + g, n);
+            SN(transpose_groups)(v + g, n);
+        }
+        if (n < SW) {
+            SM__UNROLL
+            for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], __builtin_ctz(n));
+        }
+    } else {
+        v[0] = SN(sort_reg_from)(v[0], 0);
+    }
+#elif defined(SV_TRANSPOSE)
     if (r >= SW) {
         /* Sorted columns, transposed: every register sorted in itself. */
         SM__UNROLL
@@ -158,12 +193,14 @@ SM__INLINE void SN(sort_regs)(SV *v, int r)
             SN(sort_columns)(v + g, SW);
             SN(transpose)(v + g);
         }
-    } else
-#endif
-    {
+    } else {
         SM__UNROLL
-        for (int i = 0; i < r; i++) v[i] = SN(sort_reg)(v[i]);
+        for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], 0);
     }
+#else
+    SM__UNROLL
+    for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], 0);
+#endif
     if (r >= 2) SN(merge_level)(v, r, 1);
     if (r >= 4) SN(merge_level)(v, r, 2);
     if (r >= 8) SN(merge_level)(v, r, 3);
@@ -278,4 +315,5 @@ static ST *SN(sort)(ST *p, ST *q, size_t n)
 #undef SV_BIAS
 #undef SV_RUN_REGS
 #undef SV_TRANSPOSE
+#undef SV_SWAP_BLOCKS
 #undef SV_MERGE_REG2
