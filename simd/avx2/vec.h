@@ -24,6 +24,11 @@ static inline smv smv_add32(smv a, smv b) { return _mm256_add_epi32(a, b); }
 static inline smv smv_and(smv a, smv b) { return _mm256_and_si256(a, b); }
 static inline smv smv_xor(smv a, smv b) { return _mm256_xor_si256(a, b); }
 static inline smv smv_xor3(smv a, smv b, smv c) { return _mm256_xor_si256(_mm256_xor_si256(a, b), c); }
+/* a with its high 32-bit halves xored by b's and c's. */
+static inline smv smv_xor3_hi32(smv a, smv b, smv c)
+{
+    return _mm256_blend_epi32(a, smv_xor3(a, b, c), 0xAA);
+}
 static inline smv smv_xor_and(smv a, smv b, smv c) { return _mm256_xor_si256(a, _mm256_and_si256(b, c)); }
 static inline smv smv_bitsel(smv m, smv a, smv b)
 {

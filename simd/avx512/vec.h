@@ -28,6 +28,12 @@ static inline smv smv_xor(smv a, smv b) { return _mm512_xor_si512(a, b); }
 /* One vpternlogd for three-input logic: a ^ b ^ c, a ^ (b & c), and the
  * bit select (a & m) | (b & ~m). */
 static inline smv smv_xor3(smv a, smv b, smv c) { return _mm512_ternarylogic_epi32(a, b, c, 0x96); }
+/* a with its high 32-bit halves xored by b's and c's: one merge-masked
+ * vpternlogd. */
+static inline smv smv_xor3_hi32(smv a, smv b, smv c)
+{
+    return _mm512_mask_ternarylogic_epi32(a, 0xAAAA, b, c, 0x96);
+}
 static inline smv smv_xor_and(smv a, smv b, smv c) { return _mm512_ternarylogic_epi32(a, b, c, 0x78); }
 static inline smv smv_bitsel(smv m, smv a, smv b) { return _mm512_ternarylogic_epi32(m, a, b, 0xCA); }
 #define smv_srli32(a, n) _mm512_srli_epi32((a), (n))

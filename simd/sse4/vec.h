@@ -24,6 +24,11 @@ static inline smv smv_add32(smv a, smv b) { return _mm_add_epi32(a, b); }
 static inline smv smv_and(smv a, smv b) { return _mm_and_si128(a, b); }
 static inline smv smv_xor(smv a, smv b) { return _mm_xor_si128(a, b); }
 static inline smv smv_xor3(smv a, smv b, smv c) { return _mm_xor_si128(_mm_xor_si128(a, b), c); }
+/* a with its high 32-bit halves xored by b's and c's. */
+static inline smv smv_xor3_hi32(smv a, smv b, smv c)
+{
+    return _mm_blend_epi16(a, smv_xor3(a, b, c), 0xCC);
+}
 static inline smv smv_xor_and(smv a, smv b, smv c) { return _mm_xor_si128(a, _mm_and_si128(b, c)); }
 static inline smv smv_bitsel(smv m, smv a, smv b) { return _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b)); }
 #define smv_srli32(a, n) _mm_srli_epi32((a), (n))
