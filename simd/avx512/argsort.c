@@ -88,33 +88,18 @@ static inline void s32_swap_blocks(__m512i *pa, __m512i *pb, int d)
         break;
     }
 }
-/* Bitonic merges of two registers at once: the lanes to compare (i, i ^ d
- * for d = 8, 4, 2, 1) are brought into two registers by the transpose's
- * block swaps, so each step costs one shuffle per register besides its min
- * or max, and the lanes are put back in order at the end by one two-source
- * permute each (9 instructions per register against 12 for merge_reg). */
-static inline void s32_merge_reg2(__m512i *pa, __m512i *pb)
+/* After the paired merge's block swaps, lo holds lanes 0, 2, .., 14 of a
+ * then of b and hi lanes 1, 3, .., 15: a and b back in order, one
+ * two-source permute each. */
+static inline void s32_interleave(__m512i *plo, __m512i *phi)
 {
-    __m512i a = *pa, b = *pb;
-    __m512i x = _mm512_shuffle_i32x4(a, b, 0x44), y = _mm512_shuffle_i32x4(a, b, 0xEE);
-    __m512i lo = _mm512_min_epu32(x, y), hi = _mm512_max_epu32(x, y);
-    x = _mm512_mask_shuffle_i32x4(lo, 0xF0F0, hi, hi, 0xB1);
-    y = _mm512_mask_shuffle_i32x4(hi, 0x0F0F, lo, lo, 0xB1);
-    lo = _mm512_min_epu32(x, y), hi = _mm512_max_epu32(x, y);
-    x = _mm512_mask_shuffle_epi32(lo, 0xCCCC, hi, (_MM_PERM_ENUM)0x4E);
-    y = _mm512_mask_shuffle_epi32(hi, 0x3333, lo, (_MM_PERM_ENUM)0x4E);
-    lo = _mm512_min_epu32(x, y), hi = _mm512_max_epu32(x, y);
-    x = _mm512_mask_shuffle_epi32(lo, 0xAAAA, hi, (_MM_PERM_ENUM)0xB1);
-    y = _mm512_mask_shuffle_epi32(hi, 0x5555, lo, (_MM_PERM_ENUM)0xB1);
-    lo = _mm512_min_epu32(x, y), hi = _mm512_max_epu32(x, y);
-    /* lo: lanes 0, 2, .., 14 of a, then of b; hi: lanes 1, 3, .., 15. */
-    *pa = _mm512_permutex2var_epi32(
+    __m512i lo = *plo, hi = *phi;
+    *plo = _mm512_permutex2var_epi32(
         lo, _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0), hi);
-    *pb = _mm512_permutex2var_epi32(
+    *phi = _mm512_permutex2var_epi32(
         lo, _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8), hi);
 }
 #define SV_SWAP_BLOCKS
-#define SV_MERGE_REG2
 #include "common/sort_tmpl.h"
 
 /* ------------------------------------------------------------ uint64 lanes */
@@ -138,42 +123,16 @@ static inline __m512i s64_cx(__m512i v, int m)
     __m512i p = avx512_perm64(v, m);
     return _mm512_mask_max_epu64(_mm512_min_epu64(v, p), (__mmask8)avx512_hi_lanes(m), v, p);
 }
-/* The uint32 lanes' block swaps at 64-bit width; merges of two registers, 7
- * instructions per register against 9. */
-static inline void s64_swap_blocks(__m512i *pa, __m512i *pb, int d)
+/* A block swap at 64-bit lane distance d moves the same bits as one at
+ * 32-bit lane distance 2d. */
+static inline void s64_swap_blocks(__m512i *pa, __m512i *pb, int d) { s32_swap_blocks(pa, pb, 2 * d); }
+static inline void s64_interleave(__m512i *plo, __m512i *phi)
 {
-    __m512i a = *pa, b = *pb;
-    switch (d) {
-    case 4:
-        *pa = _mm512_shuffle_i64x2(a, b, 0x44);
-        *pb = _mm512_shuffle_i64x2(a, b, 0xEE);
-        break;
-    case 2:
-        *pa = _mm512_mask_shuffle_i64x2(a, 0xCC, b, b, 0xB1);
-        *pb = _mm512_mask_shuffle_i64x2(b, 0x33, a, a, 0xB1);
-        break;
-    default:
-        *pa = _mm512_unpacklo_epi64(a, b);
-        *pb = _mm512_unpackhi_epi64(a, b);
-        break;
-    }
-}
-static inline void s64_merge_reg2(__m512i *pa, __m512i *pb)
-{
-    __m512i a = *pa, b = *pb;
-    __m512i x = _mm512_shuffle_i64x2(a, b, 0x44), y = _mm512_shuffle_i64x2(a, b, 0xEE);
-    __m512i lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
-    x = _mm512_mask_shuffle_i64x2(lo, 0xCC, hi, hi, 0xB1);
-    y = _mm512_mask_shuffle_i64x2(hi, 0x33, lo, lo, 0xB1);
-    lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
-    x = _mm512_unpacklo_epi64(lo, hi), y = _mm512_unpackhi_epi64(lo, hi);
-    lo = _mm512_min_epu64(x, y), hi = _mm512_max_epu64(x, y);
-    /* lo: lanes 0, 2, 4, 6 of a, then of b; hi: lanes 1, 3, 5, 7. */
-    *pa = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), hi);
-    *pb = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), hi);
+    __m512i lo = *plo, hi = *phi;
+    *plo = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0), hi);
+    *phi = _mm512_permutex2var_epi64(lo, _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4), hi);
 }
 #define SV_SWAP_BLOCKS
-#define SV_MERGE_REG2
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
