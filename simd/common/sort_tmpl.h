@@ -34,10 +34,10 @@
  * padding above every real value) with q[0 .. n) as scratch and returns where
  * the result is (p or q).
  *
- * Algorithm: a block of up to SV_RUN_REGS registers is sorted by a bitonic
- * network (every register sorted in itself, then merged pairwise; with
- * SV_TRANSPOSE, SW registers at a time are sorted as columns and transposed
- * instead), longer
+ * Algorithm: a block of up to SV_RUN_REGS registers is sorted by a network:
+ * every register sorted in itself (with SV_SWAP_BLOCKS or SV_TRANSPOSE, by
+ * sorting groups of registers as columns and transposing them), then merged
+ * pairwise by bitonic merges; longer
  * arrays as blocks merged by a vectorised merge of two sorted streams (one
  * register pair in flight, the bitonic merge of two registers per step).
  */
@@ -155,7 +155,7 @@ SM__INLINE void SN(merge_level)(SV *v, int r, int lb)
     }
 }
 
-#if defined(SV_TRANSPOSE) || defined(SV_SWAP_BLOCKS)
+#if defined(SV_SWAP_BLOCKS) || defined(SV_TRANSPOSE)
 /* Sorts lane l of v[0 .. n) for every l at once (n = 2, 4, 8 or 16):
  * Batcher's odd-even merge sort as compare-exchanges of registers (lo, hi)
  * in merge phase p; its first phases (p < n, hi < n) are the network for n.
@@ -171,7 +171,10 @@ SM__INLINE void SN(sort_columns)(SV *v, int n)
 }
 #endif
 
-#ifdef SV_SWAP_BLOCKS
+#if defined(SV_SWAP_BLOCKS)
+/* Fewest registers sorted as columns: block swaps transpose groups of any
+ * power-of-two lanes. */
+#define SV_COLUMNS_MIN 2
 /* v[0 .. n) transposed within every aligned group of n lanes (n <= SW):
  * register i's group g becomes lane g * n + i of v[0], v[1], .. v[n - 1]. */
 SM__INLINE void SN(transpose_groups)(SV *v, int n)
@@ -183,6 +186,14 @@ SM__INLINE void SN(transpose_groups)(SV *v, int n)
             if (!(i & d)) SN(swap_blocks)(&v[i], &v[i + d], d);
     }
 }
+#elif defined(SV_TRANSPOSE)
+/* The ISA's transpose is square: only whole groups of SW registers. */
+#define SV_COLUMNS_MIN SW
+SM__INLINE void SN(transpose_groups)(SV *v, int n)
+{
+    (void)n; /* SW */
+    SN(transpose)(v);
+}
 #endif
 
 /* Sorts r registers (a power of two) as one sequence. The levels are
@@ -190,39 +201,24 @@ SM__INLINE void SN(transpose_groups)(SV *v, int n)
  * trip count when clang unrolls it (it unrolls inner loops first). */
 SM__INLINE void SN(sort_regs)(SV *v, int r)
 {
-#if defined(SV_SWAP_BLOCKS)
     /* Columns of n registers sorted and transposed in groups of n lanes:
-     * every register holds sorted runs of n, merged in the register after. */
-    const int n = r < SW ? r : SW;
-    if (n >= 2) {
+     * every register then holds sorted runs of n lanes, merged in the
+     * register after (n = 1: each register sorted on its own). */
+    int n = r < SW ? r : SW;
+#ifdef SV_COLUMNS_MIN
+    if (n >= SV_COLUMNS_MIN) {
         SM__UNROLL
         for (int g = 0; g < r; g += n) {
             SN(sort_columns)(v + g, n);
             SN(transpose_groups)(v + g, n);
         }
-        if (n < SW) {
-            SM__UNROLL
-            for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], __builtin_ctz(n));
-        }
-    } else {
-        v[0] = SN(sort_reg_from)(v[0], 0);
-    }
-#elif defined(SV_TRANSPOSE)
-    if (r >= SW) {
-        /* Sorted columns, transposed: every register sorted in itself. */
-        SM__UNROLL
-        for (int g = 0; g < r; g += SW) {
-            SN(sort_columns)(v + g, SW);
-            SN(transpose)(v + g);
-        }
-    } else {
-        SM__UNROLL
-        for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], 0);
-    }
-#else
-    SM__UNROLL
-    for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], 0);
+    } else
 #endif
+        n = 1;
+    if (n < SW) {
+        SM__UNROLL
+        for (int i = 0; i < r; i++) v[i] = SN(sort_reg_from)(v[i], __builtin_ctz(n));
+    }
     if (r >= 2) SN(merge_level)(v, r, 1);
     if (r >= 4) SN(merge_level)(v, r, 2);
     if (r >= 8) SN(merge_level)(v, r, 3);
@@ -339,3 +335,4 @@ static ST *SN(sort)(ST *p, ST *q, size_t n)
 #undef SV_TRANSPOSE
 #undef SV_SWAP_BLOCKS
 #undef SV_MERGE_REG2
+#undef SV_COLUMNS_MIN
