@@ -18,28 +18,35 @@
 
 typedef void (*noise_fn)(const float *, size_t, uint32_t *, void *);
 typedef void (*f32_fn)(const float *, size_t, int, uint32_t *, void *);
+/* One row by a chosen path (simd/common/argsort_tmpl.h: SA(argsort_path)). */
+typedef void (*path_fn)(const float *, size_t, int, int, int, uint32_t *, void *);
+void sm__sse4_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
+void sm__avx2_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
+void sm__avx512_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
 
 static const struct isa {
     const char *name;
     uint32_t required;
     noise_fn noise;
     f32_fn f32;
+    path_fn path; /* NULL where the ISA has no path selector (NEON) */
 } isas[] = {
 #ifdef SM_HAVE_ARGSORT_SSE4
     { "sse4", SM_CPU_SSE41 | SM_CPU_SSE42 | SM_CPU_POPCNT, sm__sse4_argsort_noise,
-      sm__sse4_argsort_f32 },
+      sm__sse4_argsort_f32, sm__sse4_argsort_path },
 #endif
 #ifdef SM_HAVE_ARGSORT_AVX2
-    { "avx2", SM_CPU_AVX2 | SM_CPU_FMA | SM_CPU_BMI2, sm__avx2_argsort_noise, sm__avx2_argsort_f32 },
+    { "avx2", SM_CPU_AVX2 | SM_CPU_FMA | SM_CPU_BMI2, sm__avx2_argsort_noise, sm__avx2_argsort_f32,
+      sm__avx2_argsort_path },
 #endif
 #ifdef SM_HAVE_ARGSORT_AVX512
     { "avx512", SM_CPU_AVX512F | SM_CPU_AVX512BW | SM_CPU_AVX512VL | SM_CPU_AVX512DQ,
-      sm__avx512_argsort_noise, sm__avx512_argsort_f32 },
+      sm__avx512_argsort_noise, sm__avx512_argsort_f32, sm__avx512_argsort_path },
 #endif
 #ifdef SM_HAVE_ARGSORT_NEON
-    { "neon", SM_CPU_NEON, sm__neon_argsort_noise, sm__neon_argsort_f32 },
+    { "neon", SM_CPU_NEON, sm__neon_argsort_noise, sm__neon_argsort_f32, NULL },
 #endif
-    { NULL, 0, NULL, NULL },
+    { NULL, 0, NULL, NULL, NULL },
 };
 #define N_ISAS (sizeof isas / sizeof isas[0] - 1)
 
@@ -72,7 +79,10 @@ static float from_bits(uint32_t u)
 }
 
 /* PAT_LOWBITS: floats that differ only in their last 8 bits, in few groups
- * (the runs the short-row float path must repair, short and long). */
+ * (the runs the short-row float path must repair, short and long); noise
+ * keys in runs of three consecutive indices that share all but their low 6
+ * bits, those falling within the run (the runs the packed noise path must
+ * repair, whose packing drops up to 6 low bits). */
 enum { PAT_RANDOM, PAT_FEW, PAT_SORTED, PAT_REVERSED, PAT_EQUAL, PAT_SAWTOOTH, PAT_LOWBITS,
        N_PATTERNS };
 
@@ -82,9 +92,12 @@ static void fill_noise(float *x, size_t l, int pattern)
     /* Constant rows: half of them at the largest key, so that a packed
      * (key bits, index) value reaches all ones. */
     uint32_t few = 1 + (uint32_t)(rnd() % 7), base = rnd() % 2 ? 0xFFFFFFu : (uint32_t)(rnd() >> 40);
+    uint32_t top = 0;
     for (size_t i = 0; i < l; i++) {
         uint32_t k;
+        if (i % 3 == 0) top = (uint32_t)(rnd() >> 40) & ~0x3Fu;
         switch (pattern) {
+        case PAT_LOWBITS: k = top | (63u - (uint32_t)(i % 3) * 21u); break;
         case PAT_FEW: k = (uint32_t)(rnd() % few) * 0x2AAAAAu; break;
         case PAT_SORTED: k = (uint32_t)(((uint64_t)i << 24) / l); break;
         case PAT_REVERSED: k = 0xFFFFFFu - (uint32_t)(((uint64_t)i << 24) / l); break;
@@ -167,13 +180,16 @@ static void free_bufs(struct bufs *b)
     free(b->keys), free(b->want), free(b->got), free(b->scratch);
 }
 
-/* Runs one kernel with canaries after idx[l) and after the scratch. */
-static void run_checked(const struct isa *isa, struct bufs *b, size_t l, int f32, int desc)
+/* Runs one kernel (path < 0: the ISA's own choice of path, else that path)
+ * with canaries after idx[l) and after the scratch. */
+static void run_checked(const struct isa *isa, struct bufs *b, size_t l, int f32, int desc,
+                        int path)
 {
     unsigned char *s_end = b->scratch + SM__ARGSORT_SCRATCH(l);
     memset(s_end, CANARY, GUARD);
     memset(b->got, CANARY, (l + GUARD) * sizeof *b->got);
-    if (f32) isa->f32(b->keys, l, desc, b->got, b->scratch);
+    if (path >= 0) isa->path(b->keys, l, f32, desc, path, b->got, b->scratch);
+    else if (f32) isa->f32(b->keys, l, desc, b->got, b->scratch);
     else isa->noise(b->keys, l, b->got, b->scratch);
     /* Plain compares, one assertion: every passing ck_assert is a write to
      * Check's pipe (11.7 million writes, 39 of the suite's 40 s, when each
@@ -187,19 +203,25 @@ static void run_checked(const struct isa *isa, struct bufs *b, size_t l, int f32
         ck_abort_msg("%s: l=%zu wrote past the %s", isa->name, l, scratch_ok ? "idx" : "scratch");
 }
 
-static void compare(const struct isa *isa, struct bufs *b, size_t l, int f32, int desc,
-                    int pattern)
+static void compare_path(const struct isa *isa, struct bufs *b, size_t l, int f32, int desc,
+                         int pattern, int path)
 {
     if (f32) sm__scalar_argsort_f32(b->keys, l, desc, b->want, b->scratch);
     else sm__scalar_argsort_noise(b->keys, l, b->want, b->scratch);
-    run_checked(isa, b, l, f32, desc);
+    run_checked(isa, b, l, f32, desc, path);
     if (memcmp(b->want, b->got, l * sizeof *b->got) != 0) {
         size_t i = 0;
         while (b->want[i] == b->got[i]) i++;
-        ck_abort_msg("%s %s%s l=%zu pattern %d: idx[%zu] = %u, scalar %u", isa->name,
-                     f32 ? "f32" : "noise", f32 ? (desc ? " desc" : " asc") : "", l, pattern, i,
-                     b->got[i], b->want[i]);
+        ck_abort_msg("%s %s%s path %d l=%zu pattern %d: idx[%zu] = %u, scalar %u", isa->name,
+                     f32 ? "f32" : "noise", f32 ? (desc ? " desc" : " asc") : "", path, l,
+                     pattern, i, b->got[i], b->want[i]);
     }
+}
+
+static void compare(const struct isa *isa, struct bufs *b, size_t l, int f32, int desc,
+                    int pattern)
+{
+    compare_path(isa, b, l, f32, desc, pattern, -1);
 }
 
 static int skip(const struct isa *isa)
@@ -278,6 +300,34 @@ START_TEST(random_rows)
 }
 END_TEST
 
+/* Every path of every x86 ISA, whichever lengths the ISA's cut-overs send
+ * to it, so that a cut-over can move without leaving a path untested: noise
+ * 0 packed uint32 (any l <= 16384), 1 uint64 merges, 2 and 3 radix, 4..6
+ * buckets (257 <= l <= 16384); floats 0 packed (l <= 256), 1..3 as noise. */
+START_TEST(every_path)
+{
+    const struct isa *isa = &isas[_i];
+    if (skip(isa) || !isa->path) return;
+    static const size_t ls[] = { 1, 2, 15, 16, 17, 33, 49, 100, 196, 255, 256, 257, 300, 384, 513,
+                                 576, 769, 1024, 1025, 1568, 2049, 3000, 4097, 8193, 16383, 16384 };
+    struct bufs b = alloc_bufs(16384);
+    rng_state = 4;
+    for (int f32 = 0; f32 < 2; f32++)
+        for (int path = 0; path < (f32 ? 4 : 7); path++)
+            for (size_t j = 0; j < sizeof ls / sizeof ls[0]; j++) {
+                size_t l = ls[j];
+                if ((path == 0 && l > (f32 ? 256u : 16384u)) || (path >= 4 && l <= 256)) continue;
+                for (int p = 0; p < N_PATTERNS; p++) {
+                    int desc = f32 && p % 2;
+                    if (f32) fill_f32(b.keys, l, p);
+                    else fill_noise(b.keys, l, p);
+                    compare_path(isa, &b, l, f32, desc, p, path);
+                }
+            }
+    free_bufs(&b);
+}
+END_TEST
+
 /* The scalar oracle itself on one case worked by hand: NaN last and equal,
  * -0 == +0 in index order, both orders. */
 START_TEST(scalar_order)
@@ -309,6 +359,7 @@ int main(void)
         tcase_add_loop_test(tc, noise_lengths, 0, (int)N_ISAS);
         tcase_add_loop_test(tc, f32_lengths, 0, (int)N_ISAS);
         tcase_add_loop_test(tc, random_rows, 0, (int)N_ISAS);
+        tcase_add_loop_test(tc, every_path, 0, (int)N_ISAS);
     }
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

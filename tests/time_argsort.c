@@ -128,7 +128,7 @@ int main(int argc, char **argv)
                     fill(l, kind);
                     printf("%-8s %6zu", isas[i].name, l);
                     for (int p = 0; p < 7; p++) {
-                        if ((p == 0 && l > 256) || (p == 1 && l > 8192) ||
+                        if ((p == 0 && (kind == 1 ? l > 256 : l > 16384)) || (p == 1 && l > 8192) ||
                             (p >= 2 && l < 64) || (p >= 4 && (kind == 1 || l < 257 || l > 16384))) {
                             printf(" %10s", "-");
                             continue;

@@ -6,9 +6,10 @@
  *   SA(x)              the exported name (sm__avx2_##x)
  *   SA_S64_BIAS        the s64 instantiation's SV_BIAS
  *   SA_W32, SA_W64     the s32 and s64 instantiations' lanes
- *   SA_PACK_NOISE_TAIL(keys, i0, cnt)  a register of packed noise values
- *                      key << 8 | i for i0 <= i < i0 + cnt (cnt < SA_W32),
- *                      all ones above; reads keys[i0 .. i0 + cnt) only
+ *   SA_PACK_NOISE_TAIL(keys, i0, cnt, drop, ib)  a register of packed
+ *                      noise values (key >> drop) << ib | i for i0 <= i <
+ *                      i0 + cnt (cnt < SA_W32), all ones above; reads
+ *                      keys[i0 .. i0 + cnt) only
  *   SA_NOISE_U32_MAX   noise rows up to this length (<= 256) sort packed
  *                      key << 8 | index uint32 values,
  *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
@@ -221,6 +222,59 @@ static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t 
     (void)big;
 }
 
+/* Noise rows as packed uint32 values: the key's top 32 - ib bits << ib |
+ * index, ib = max(8, ceil(log2 l)) index bits, sorted by the network and
+ * merges. Up to 256 keys the whole 24-bit key fits (ib = 8); above, the
+ * key's low ib - 8 bits are dropped and each run of equal top bits is put
+ * back in (key, index) order after the sort: generator noise gives runs of 2
+ * or 3 (L = 1024: 1024^2 / 2 / 2^22 = 0.125 equal pairs a row). A run longer
+ * than 16, which generator noise does not give, sends the row to the 8-bit
+ * radix, so no input costs more than that. */
+static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *scratch)
+{
+    const int ib = l <= 256 ? 8 : 32 - __builtin_clz((uint32_t)(l - 1));
+    const int drop = ib - 8;
+    const uint32_t imask = (1u << ib) - 1;
+    uint32_t *a = scratch;
+    size_t n = s32_padded(l);
+    /* The last partial register is packed and padded in a register by
+     * SA_PACK_NOISE_TAIL and stored whole: scalar stores there, read
+     * back by the network's vector loads, failed store forwarding and
+     * cost 9 ns at L=49 (51.8 against 42.7 at L=48, AVX-512). Pads are
+     * above every real value but the largest possible one, which they equal
+     * (indistinguishable, so harmless). */
+    size_t full = l / SA_W32 * SA_W32;
+    for (size_t i = 0; i < full; i++)
+        a[i] = ((uint32_t)(keys[i] * 16777216.0f) >> drop) << ib | (uint32_t)i;
+    if (full < l) {
+        s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full, drop, ib));
+        full += SA_W32;
+    }
+    s32_pad(a, full, n);
+    const uint32_t *r = s32_sort(a, a + n, n);
+    for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
+    if (!drop) return;
+    for (size_t s = 0; s + 1 < l; s++) {
+        if ((r[s] ^ r[s + 1]) > imask) continue;
+        size_t e = s + 2;
+        while (e < l && (r[e] ^ r[s]) <= imask) e++;
+        if (e - s > 16) {
+            for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
+            SA(radix)(idx, l, 24, 0, idx, scratch);
+            return;
+        }
+        /* idx[s .. e): equal top bits, indices ascending: only a smaller
+         * full key moves down. */
+        for (size_t i = s + 1; i < e; i++) {
+            uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
+            size_t j = i;
+            for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
+            idx[j] = x;
+        }
+        s = e - 1;
+    }
+}
+
 /* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
  * uint32 network (l <= 256 only); 1: uint64 network and merges; 2: radix
  * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
@@ -235,23 +289,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
      * index order as the scalar kernel does. */
     uint32_t flip = descending ? 0xFFFFFFFFu : 0;
     if (kind == 0 && path == 0) {
-        /* 24-bit key and 8-bit index in one lane: twice the lanes of uint64. */
-        uint32_t *a = scratch;
-        size_t n = s32_padded(l);
-        /* The last partial register is packed and padded in a register by
-         * SA_PACK_NOISE_TAIL and stored whole: scalar stores there, read
-         * back by the network's vector loads, failed store forwarding and
-         * cost 9 ns at L=49 (51.8 against 42.7 at L=48, AVX-512). Pads are
-         * above every real value: with padding, l <= 255, so i <= 254. */
-        size_t full = l / SA_W32 * SA_W32;
-        for (size_t i = 0; i < full; i++) a[i] = (uint32_t)(keys[i] * 16777216.0f) << 8 | (uint32_t)i;
-        if (full < l) {
-            s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full));
-            full += SA_W32;
-        }
-        s32_pad(a, full, n);
-        const uint32_t *r = s32_sort(a, a + n, n);
-        for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
+        SA(noise_packed)(keys, l, idx, scratch);
     } else if (kind == 0 && path == 1) {
         uint64_t *a = scratch;
         SA_FILL(a, l, s64_padded(l), SA_W64, s64_pad,
