@@ -254,24 +254,37 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
     if (!drop) return;
-    for (size_t s = 0; s + 1 < l; s++) {
-        if ((r[s] ^ r[s + 1]) > imask) continue;
-        size_t e = s + 2;
-        while (e < l && (r[e] ^ r[s]) <= imask) e++;
-        if (e - s > 16) {
-            for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
-            SA(radix)(idx, l, 24, 0, idx, scratch);
-            return;
+    /* Pairs of neighbours are tested 16 at a time by a vectorised loop and
+     * looked at one by one only where one has equal top bits: a scalar scan
+     * cost 1/3 of L = 16384 (45 against 30 us), which has ~512 such pairs
+     * (16384^2 / 2 / 2^18). */
+    for (size_t s = 0; s + 1 < l;) {
+        size_t end = s + 16 < l - 1 ? s + 16 : l - 1;
+        uint32_t any = 0;
+        for (size_t t = s; t < end; t++) any |= (r[t] ^ r[t + 1]) <= imask;
+        if (!any) {
+            s = end;
+            continue;
         }
-        /* idx[s .. e): equal top bits, indices ascending: only a smaller
-         * full key moves down. */
-        for (size_t i = s + 1; i < e; i++) {
-            uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
-            size_t j = i;
-            for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
-            idx[j] = x;
+        for (; s < end; s++) {
+            if ((r[s] ^ r[s + 1]) > imask) continue;
+            size_t e = s + 2;
+            while (e < l && (r[e] ^ r[s]) <= imask) e++;
+            if (e - s > 16) {
+                for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
+                SA(radix)(idx, l, 24, 0, idx, scratch);
+                return;
+            }
+            /* idx[s .. e): equal top bits, indices ascending: only a smaller
+             * full key moves down. */
+            for (size_t i = s + 1; i < e; i++) {
+                uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
+                size_t j = i;
+                for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
+                idx[j] = x;
+            }
+            s = e - 1;
         }
-        s = e - 1;
     }
 }
 
