@@ -5,10 +5,11 @@
  *   time_argsort            noise and float-key rows at MAE's and the
  *                           targets' lengths, every backend, ratio to scalar
  *   time_argsort paths      every path of every ISA over a length sweep,
- *                           to place the cut-overs
+ *                           to place the cut-overs: the median of 41
+ *                           rounds, each timing every path once in turn
  *
- * Each figure is the best of 15 trials of >= 1 ms (the least disturbed by
- * other work on a shared machine) over a set of distinct
+ * Otherwise each figure is the best of 15 trials of >= 1 ms (the least
+ * disturbed by other work on a shared machine) over a set of distinct
  * rows (>= 1 MiB of keys, so caches hold what a masking step would hold).
  */
 #include <stdio.h>
@@ -78,26 +79,39 @@ static void fill(size_t l, int kind)
                             : (float)((double)(rnd() >> 11) * (1.0 / 9007199254740992.0));
 }
 
-/* ns per row; path < 0: the kernel's own choice. */
+/* ns per row over one trial of >= 1 ms; path < 0: the kernel's own choice. */
+static double time_trial(const struct isa *isa, size_t l, int kind, int path)
+{
+    size_t rows = 0;
+    double t0 = now(), t;
+    do {
+        for (size_t r = 0; r < n_rows; r++) {
+            const float *k = keys + r * l;
+            if (path >= 0) isa->path(k, l, kind, 0, path, idx, scratch);
+            else if (kind == 0) isa->noise(k, l, idx, scratch);
+            else isa->f32(k, l, 0, idx, scratch);
+        }
+        rows += n_rows;
+        t = now() - t0;
+    } while (t < 1e-3);
+    return t / (double)rows * 1e9;
+}
+
+/* Best of 15 trials. */
 static double time_rows(const struct isa *isa, size_t l, int kind, int path)
 {
     double best = 1e30;
     for (int trial = 0; trial < 15; trial++) {
-        size_t rows = 0;
-        double t0 = now(), t;
-        do {
-            for (size_t r = 0; r < n_rows; r++) {
-                const float *k = keys + r * l;
-                if (path >= 0) isa->path(k, l, kind, 0, path, idx, scratch);
-                else if (kind == 0) isa->noise(k, l, idx, scratch);
-                else isa->f32(k, l, 0, idx, scratch);
-            }
-            rows += n_rows;
-            t = now() - t0;
-        } while (t < 1e-3);
-        if (t / (double)rows < best) best = t / (double)rows;
+        double t = time_trial(isa, l, kind, path);
+        if (t < best) best = t;
     }
-    return best * 1e9;
+    return best;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 static int supported(const struct isa *isa)
@@ -114,8 +128,9 @@ int main(int argc, char **argv)
     if (!keys || !idx || !scratch) return 1;
 
     if (argc > 1 && strcmp(argv[1], "paths") == 0) {
-        static const size_t ls[] = { 16, 32, 49, 64, 100, 128, 196, 256, 384, 576, 768, 1024,
-                                     1568, 2048, 3072, 4096, 6144, 8192, 16384, 65536 };
+        static const size_t ls[] = { 16,   32,   49,   64,   100,  128,   196,   256,
+                                     384,  512,  576,  768,  1024, 1568,  2048,  3072,
+                                     4096, 6144, 8192, 12288, 16384, 32768, 65536 };
         static const char *names[] = { "u32net", "u64merge", "radixwide", "radix8", "bucket0", "bucket1", "bucket2" };
         for (int kind = 0; kind < 2; kind++) {
             printf("%s: ns/row by path\n%-8s %6s", kind ? "float keys" : "noise", "isa", "L");
@@ -127,13 +142,25 @@ int main(int argc, char **argv)
                     size_t l = ls[j];
                     fill(l, kind);
                     printf("%-8s %6zu", isas[i].name, l);
+                    /* The paths a length allows, timed in turn, round after
+                     * round, so that a busy moment costs each alike. */
+                    enum { ROUNDS = 41 };
+                    double t[7][ROUNDS];
+                    int ok[7];
+                    for (int p = 0; p < 7; p++)
+                        ok[p] = !((p == 0 && (kind == 1 ? l > 256 : l > 16384)) ||
+                                  (p == 1 && l > 8192) || (p >= 2 && l < 64) ||
+                                  (p >= 4 && (kind == 1 || l < 257 || l > 16384)));
+                    for (int round = 0; round < ROUNDS; round++)
+                        for (int p = 0; p < 7; p++)
+                            if (ok[p]) t[p][round] = time_trial(&isas[i], l, kind, p);
                     for (int p = 0; p < 7; p++) {
-                        if ((p == 0 && (kind == 1 ? l > 256 : l > 16384)) || (p == 1 && l > 8192) ||
-                            (p >= 2 && l < 64) || (p >= 4 && (kind == 1 || l < 257 || l > 16384))) {
+                        if (!ok[p]) {
                             printf(" %10s", "-");
                             continue;
                         }
-                        printf(" %10.0f", time_rows(&isas[i], l, kind, p));
+                        qsort(t[p], ROUNDS, sizeof t[p][0], cmp_double);
+                        printf(" %10.0f", t[p][ROUNDS / 2]);
                     }
                     printf("\n");
                     fflush(stdout);

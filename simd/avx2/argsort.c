@@ -138,24 +138,23 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_W64 4
 #define SA_PACK_NOISE_TAIL avx2_pack_noise_tail
 
-/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, Zen 4, one
- * thread, best of 15 on a shared host):
- *   noise  L=256: packed uint32 540, radix8 1424; L=576: buckets +2/+1
- *          1966/2048, radix8 2601; L=3072: buckets 7085, radix12 7910;
- *          L=4096: radix12 9907, buckets 10654 on the machine these were
- *          first taken on, but on a Zen 4 (family 25 model 17, best of three
- *          runs) buckets 10152, radix12 12476; L=8192: 20674 / 23353;
- *          L=16384: 41175 / 44299 (buckets stop at 16383).
- *   floats L=49: packed 83, uint64 network 123; L=196: 607 / 1400; L=384:
- *          radix8 2190, merge 2619, radix11 3031; L=768: radix8 3908,
- *          radix11 4166; L=1024: radix11 4987, radix8 6851. */
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, medians of 41
+ * interleaved rounds, one thread; Zen 5, family 26 model 2, once runs were
+ * merged by bitonic networks over memory):
+ *   noise  L=576: packed 1019, buckets +0/+1/+2 1588/1577/1605, radix8 1939;
+ *          L=2048: packed 4608, buckets +1 4789; L=3072: 7712 / 7499;
+ *          L=8192: buckets +1 19163, +2 21526, radix12 21880; L=16384:
+ *          buckets +1 37019, radix12 40855; L=32768: radix12 76444.
+ *   floats L=196: packed 394, uint64 670; L=576: uint64 merges 2813, radix8
+ *          3294; L=1024: merges 5442, radix11 5681, radix8 5698; L=1568:
+ *          radix11 7409, radix8 8420, merges 9895. */
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
-#define SA_NOISE_U32_MAX 256
-#define SA_NOISE_BUCKET_EXTRA 2
-#define SA_NOISE_WIDE_MIN 16384
+#define SA_NOISE_U32_MAX 2048
+#define SA_NOISE_BUCKET_EXTRA 1
+#define SA_NOISE_WIDE_MIN 16385
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 256
-#define SA_F32_MERGE_MAX 256
-#define SA_F32_WIDE_MIN 1024
+#define SA_F32_MERGE_MAX 1024
+#define SA_F32_WIDE_MIN 1025
 #include "common/argsort_tmpl.h"

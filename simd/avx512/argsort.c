@@ -153,27 +153,25 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
 #define SA_W64 8
 #define SA_PACK_NOISE_TAIL avx512_pack_noise_tail
 
-/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, Zen 4, one
- * thread, best of 15 on a shared host):
- *   noise  L=256: packed uint32 network 161, uint64 merge 494, radix8 914;
- *          L=384: buckets(+1) 976, merge 1000, radix8 1201;
- *          L=576: buckets +0/+1/+2 1585/1493/1577, radix8 1679, merge 2298;
- *          L=1568: buckets 3418, radix8 3994; L=6144: buckets 13454, radix12
- *          14709; L=8192: radix12 18884, buckets 19142; L=16384: 35436 / 38125;
- *          on a Zen 4 (family 25 model 17, best of three runs) L=8192:
- *          buckets 22136, radix12 24270; L=16384: 44570 / 44470 (buckets
- *          stop at 16383).
- *   floats L=49: uint64 network 77, packed 110; L=128: 153 / 170; L=196:
- *          packed 301, uint64 536; L=384: merge 1255, radix8 2077; L=1024:
- *          merge 4415, radix11 4982, radix8 4972; L=1568: radix11 6596,
- *          merge 8692 (radix8 never wins here). */
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, medians of 41
+ * interleaved rounds, one thread; Zen 5, family 26 model 2, once runs were
+ * merged by bitonic networks over memory):
+ *   noise  L=576: packed 545, buckets +0/+1/+2 1463/1441/1630, radix8 1978;
+ *          L=4096: packed 5914, buckets +0 8099; L=6144: 10784 / 12468;
+ *          L=8192: 16426 / 16080 (+1: 17668); L=12288: 38416 / 25109;
+ *          L=16384: buckets +0 31939, +1 35171, radix12 46062 (the packed
+ *          path's repairs grow as l^2: ~490 runs a row at 16384);
+ *          L=32768: radix12 87864, radix8 93760.
+ *   floats L=100: uint64 network 135, packed 137; L=196: packed 257, uint64
+ *          313; L=576: uint64 merges 1096, radix8 3459; L=4096: merges
+ *          11927, radix11 15811; L=8192: 29830 / 29613. */
 #define SA(x) sm__avx512_##x
 #define SA_S64_BIAS 0u
-#define SA_NOISE_U32_MAX 256
-#define SA_NOISE_BUCKET_EXTRA 1
-#define SA_NOISE_WIDE_MIN 16384
+#define SA_NOISE_U32_MAX 8191
+#define SA_NOISE_BUCKET_EXTRA 0
+#define SA_NOISE_WIDE_MIN 16385
 #define SA_F32_NET_MAX 128
 #define SA_F32_SMALL_MAX 256
-#define SA_F32_MERGE_MAX 1280
-#define SA_F32_WIDE_MIN 1281
+#define SA_F32_MERGE_MAX 6144
+#define SA_F32_WIDE_MIN 6145
 #include "common/argsort_tmpl.h"

@@ -10,12 +10,13 @@
  *                      noise values (key >> drop) << ib | i for i0 <= i <
  *                      i0 + cnt (cnt < SA_W32), all ones above; reads
  *                      keys[i0 .. i0 + cnt) only
- *   SA_NOISE_U32_MAX   noise rows up to this length (<= 256) sort packed
- *                      key << 8 | index uint32 values,
+ *   SA_NOISE_U32_MAX   noise rows up to this length (<= 16384) sort packed
+ *                      (top key bits) << ib | index uint32 values
+ *                      (SA(noise_packed)),
  *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
  *                      with this many extra bucket bits, or (-1) LSD radix
  *                      on 8-bit digits,
- *   SA_NOISE_WIDE_MIN  and from this length (<= 16384) LSD radix on 12-bit
+ *   SA_NOISE_WIDE_MIN  and from this length (<= 16385) LSD radix on 12-bit
  *                      digits;
  *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
  *   SA_F32_SMALL_MAX   then up to this one (<= 256): packed uint32 of
@@ -289,7 +290,7 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
 }
 
 /* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
- * uint32 network (l <= 256 only); 1: uint64 network and merges; 2: radix
+ * uint32 network (floats: l <= 256 only); 1: uint64 network and merges; 2: radix
  * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
  * SA(noise_buckets)). The kernels below pick the
  * path by length; the timing tool calls this to measure the cut-overs. */
@@ -329,8 +330,11 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
 
 /* Scratch of SA(noise_buckets): 2 x 256 counters, the padded buckets
  * (<= 2l + 16 x 256) and a bucket's sort scratch (<= 2l + 256) as uint32 is
- * within SM__ARGSORT_SCRATCH for l <= 16384. */
-_Static_assert(SA_NOISE_WIDE_MIN <= 16384, "noise buckets need l <= 16384");
+ * within SM__ARGSORT_SCRATCH for l <= 16384; the packed path's two arrays of
+ * at most l + 255 uint32 are within it at any length, but it is tested up to
+ * 16384 only. */
+_Static_assert(SA_NOISE_WIDE_MIN <= 16385, "noise buckets need l <= 16384");
+_Static_assert(SA_NOISE_U32_MAX <= 16384, "the packed noise path is tested up to 16384");
 
 void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
 {

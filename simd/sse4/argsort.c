@@ -101,20 +101,21 @@ static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_W64 2
 #define SA_PACK_NOISE_TAIL sse4_pack_noise_tail
 
-/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, one thread,
- * best of 15 on a shared host; noise: best of three runs on a Zen 4, family
- * 25 model 17, once the network sorted blocks by columns):
- *   noise  L=196: packed uint32 551, radix8 962; L=256: 570 / 1152; L=576:
- *          buckets +2/+1 1712/2158, radix8 2148; L=2048: buckets 6851,
- *          radix8 6971, radix12 8584; L=3072: buckets 8597, radix8 10569,
- *          radix12 11233; L=4096: radix12 13614, buckets 13828.
- *   floats L=49: packed 152, uint64 network 338; L=256: packed 1304,
- *          radix8 2105; L=768: radix8 3915, radix11 4130; L=1024: 6984 /
- *          7253 and 5188 / 5021 in two runs; L=1568: radix11 10295, radix8
- *          10670. */
+/* Cut-overs, from `build/tests/time_argsort paths` (ns/row, medians of 41
+ * interleaved rounds, one thread; Zen 5, family 26 model 2, once runs were
+ * merged by bitonic networks over memory):
+ *   noise  L=384: packed 1069, buckets +2 1228, radix8 1469; L=576: buckets
+ *          +1/+2 1799/1868, packed 1881; L=1024: buckets +2 2988, radix8
+ *          3176; L=2048: 5971 / 6148; L=3072: radix12 9506, radix8 9670,
+ *          buckets +2 9855 (on a Zen 4, family 25 model 17, buckets led
+ *          there: 8597 against radix12 11233); L=4096: radix12 11302,
+ *          buckets +2 11869.
+ *   floats L=196: packed 611, uint64 1312; L=257: radix8 1799, merges
+ *          2190; L=768: radix8 4491, radix11 4489; L=1024: radix11 5580,
+ *          radix8 6093. */
 #define SA(x) sm__sse4_##x
 #define SA_S64_BIAS 0x8000000000000000u
-#define SA_NOISE_U32_MAX 256
+#define SA_NOISE_U32_MAX 512
 #define SA_NOISE_BUCKET_EXTRA 2
 #define SA_NOISE_WIDE_MIN 4096
 #define SA_F32_NET_MAX 0
