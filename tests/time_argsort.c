@@ -148,7 +148,7 @@ int main(int argc, char **argv)
                     double t[7][ROUNDS];
                     int ok[7];
                     for (int p = 0; p < 7; p++)
-                        ok[p] = !((p == 0 && (kind == 1 ? l > 256 : l > 16384)) ||
+                        ok[p] = !((p == 0 && (kind == 1 ? l > 2048 : l > 16384)) ||
                                   (p == 1 && l > 8192) || (p >= 2 && l < 64) ||
                                   (p >= 4 && (kind == 1 || l < 257 || l > 16384)));
                     for (int round = 0; round < ROUNDS; round++)

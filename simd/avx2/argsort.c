@@ -145,16 +145,17 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
  *          L=2048: packed 4608, buckets +1 4789; L=3072: 7712 / 7499;
  *          L=8192: buckets +1 19163, +2 21526, radix12 21880; L=16384:
  *          buckets +1 37019, radix12 40855; L=32768: radix12 76444.
- *   floats L=196: packed 394, uint64 670; L=576: uint64 merges 2813, radix8
- *          3294; L=1024: merges 5442, radix11 5681, radix8 5698; L=1568:
- *          radix11 7409, radix8 8420, merges 9895. */
+ *   floats L=196: packed 394, uint64 670; L=576 (packed floats repaired up
+ *          to 2048): packed 1174, uint64 merges 2844, radix8 3366; L=1024:
+ *          packed 2377, merges 5318, radix8 5567; L=1568: packed 6239,
+ *          radix11 7742; L=2048: 11504 / 13506. */
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 2048
 #define SA_NOISE_BUCKET_EXTRA 1
 #define SA_NOISE_WIDE_MIN 16385
 #define SA_F32_NET_MAX 0
-#define SA_F32_SMALL_MAX 256
-#define SA_F32_MERGE_MAX 1024
-#define SA_F32_WIDE_MIN 1025
+#define SA_F32_SMALL_MAX 2048
+#define SA_F32_MERGE_MAX 2048
+#define SA_F32_WIDE_MIN 2049
 #include "common/argsort_tmpl.h"

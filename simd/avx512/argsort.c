@@ -163,15 +163,17 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
  *          path's repairs grow as l^2: ~490 runs a row at 16384);
  *          L=32768: radix12 87864, radix8 93760.
  *   floats L=100: uint64 network 135, packed 137; L=196: packed 257, uint64
- *          313; L=576: uint64 merges 1096, radix8 3459; L=4096: merges
- *          11927, radix11 15811; L=8192: 29830 / 29613. */
+ *          313; L=576 (packed floats repaired up to 2048): packed 704, uint64
+ *          merges 1074, radix8 3278; L=1024: packed 2277, merges 2421;
+ *          L=1280: merges 3603, packed 4452; L=4096: merges 11927, radix11
+ *          15811; L=8192: 29830 / 29613. */
 #define SA(x) sm__avx512_##x
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 8191
 #define SA_NOISE_BUCKET_EXTRA 0
 #define SA_NOISE_WIDE_MIN 16385
 #define SA_F32_NET_MAX 128
-#define SA_F32_SMALL_MAX 256
+#define SA_F32_SMALL_MAX 1024
 #define SA_F32_MERGE_MAX 6144
 #define SA_F32_WIDE_MIN 6145
 #include "common/argsort_tmpl.h"

@@ -19,8 +19,9 @@
  *   SA_NOISE_WIDE_MIN  and from this length (<= 16385) LSD radix on 12-bit
  *                      digits;
  *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
- *   SA_F32_SMALL_MAX   then up to this one (<= 256): packed uint32 of
- *                      their top 24 bits, repaired (SA(f32_small));
+ *   SA_F32_SMALL_MAX   then up to this one (<= 2048): packed uint32 of
+ *                      their top bits and the index, repaired
+ *                      (SA(f32_packed));
  *   SA_F32_MERGE_MAX, SA_F32_WIDE_MIN  as for noise (11-bit wide digits)
  *
  * and includes this file. Every path sorts distinct values (key, index), so
@@ -130,51 +131,60 @@ static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
         for (size_t i = 0; i < full_; i++) (a)[i] = (EXPR);             \
     } while (0)
 
-/* Float keys, l <= 256: the key's top 24 bits << 8 | index sorted as
- * uint32 (the noise kernel's speed), then each run of equal top bits put in
- * (full key, index) order: insertion for short runs (random floats give
- * runs of 1-2), a uint64 sort of the run for long ones (denormals, keys that
- * differ only in their last bits), so no input costs more than a uint64 sort. */
-static void SA(f32_small)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
+/* Float keys, l <= 2048: the order key's top 32 - ib bits << ib | index (ib
+ * = max(8, ceil(log2 l)) index bits) sorted as uint32 (the noise kernel's
+ * speed), then each run of equal top bits put in (full key, index) order:
+ * insertion for short runs (random floats give runs of 1-2), a uint64 sort
+ * of the run for long ones (denormals, keys that differ only in their last
+ * bits), so no input costs much more than a uint64 sort. */
+static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
 {
+    const int ib = l <= 256 ? 8 : 32 - __builtin_clz((uint32_t)(l - 1));
+    const uint32_t imask = (1u << ib) - 1;
     size_t n = s32_padded(l);
     uint32_t *a = scratch, *full = a + 2 * n;
-    uint64_t *run = (uint64_t *)(full + 256);
+    uint64_t *run = (uint64_t *)(full + (l + 1) / 2 * 2);
     for (size_t i = 0; i < l; i++) full[i] = SA(fkey)(keys[i], flip);
-    /* Pads above every real value: with padding, l <= 255 and so i <= 254. */
-    SA_FILL(a, l, n, SA_W32, s32_pad, (full[i] & 0xFFFFFF00u) | (uint32_t)i);
+    /* Pads above every real value but the largest possible one, which they
+     * equal (indistinguishable, so harmless). */
+    SA_FILL(a, l, n, SA_W32, s32_pad, (full[i] & ~imask) | (uint32_t)i);
     const uint32_t *r = s32_sort(a, a + n, n);
-    for (size_t i = 0; i < l; i++) idx[i] = r[i] & 0xFF;
+    for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
+    /* Neighbours tested 16 pairs at a time, as in SA(noise_packed). */
     for (size_t s = 0; s + 1 < l;) {
-        if ((r[s] ^ r[s + 1]) >= 256) {
-            s++;
+        size_t end = s + 16 < l - 1 ? s + 16 : l - 1;
+        uint32_t any = 0;
+        for (size_t t = s; t < end; t++) any |= (r[t] ^ r[t + 1]) <= imask;
+        if (!any) {
+            s = end;
             continue;
         }
-        size_t e = s + 2;
-        while (e < l && (r[e] ^ r[s]) < 256) e++;
-        /* idx[s .. e): equal top bits, in index order. */
-        if (e - s <= 16) {
-            for (size_t i = s + 1; i < e; i++) {
-                uint32_t x = idx[i], kx = full[x];
-                size_t j = i;
-                /* Indices ascend within the run: only a smaller key moves. */
-                for (; j > s && full[idx[j - 1]] > kx; j--) idx[j] = idx[j - 1];
-                idx[j] = x;
+        for (; s < end; s++) {
+            if ((r[s] ^ r[s + 1]) > imask) continue;
+            size_t e = s + 2;
+            while (e < l && (r[e] ^ r[s]) <= imask) e++;
+            /* idx[s .. e): equal top bits, in index order. */
+            if (e - s <= 16) {
+                for (size_t i = s + 1; i < e; i++) {
+                    uint32_t x = idx[i], kx = full[x];
+                    size_t j = i;
+                    /* Indices ascend within the run: only a smaller key moves. */
+                    for (; j > s && full[idx[j - 1]] > kx; j--) idx[j] = idx[j - 1];
+                    idx[j] = x;
+                }
+            } else {
+                /* Ties (equal full keys) are long runs already in order. */
+                size_t j = s + 1;
+                while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
+                if (j < e) {
+                    s64_pad(run, e - s, s64_padded(e - s));
+                    for (size_t i = s; i < e; i++)
+                        run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
+                    SA(sort64)(run, e - s, idx + s);
+                }
             }
-        } else {
-            /* Ties (equal full keys) are long runs already in order. */
-            size_t j = s + 1;
-            while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
-            if (j == e) {
-                s = e;
-                continue;
-            }
-            s64_pad(run, e - s, s64_padded(e - s));
-            for (size_t i = s; i < e; i++)
-                run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
-            SA(sort64)(run, e - s, idx + s);
+            s = e - 1;
         }
-        s = e;
     }
 }
 
@@ -290,7 +300,7 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
 }
 
 /* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
- * uint32 network (floats: l <= 256 only); 1: uint64 network and merges; 2: radix
+ * uint32 network (floats: l <= 2048 only); 1: uint64 network and merges; 2: radix
  * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
  * SA(noise_buckets)). The kernels below pick the
  * path by length; the timing tool calls this to measure the cut-overs. */
@@ -316,7 +326,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
         for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
         SA(radix)(idx, l, 24, path == 2, idx, scratch);
     } else if (path == 0) {
-        SA(f32_small)(keys, l, flip, idx, scratch);
+        SA(f32_packed)(keys, l, flip, idx, scratch);
     } else if (path == 1) {
         uint64_t *a = scratch;
         SA_FILL(a, l, s64_padded(l), SA_W64, s64_pad,
@@ -335,6 +345,11 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
  * 16384 only. */
 _Static_assert(SA_NOISE_WIDE_MIN <= 16385, "noise buckets need l <= 16384");
 _Static_assert(SA_NOISE_U32_MAX <= 16384, "the packed noise path is tested up to 16384");
+/* Scratch of SA(f32_packed): the packed values and their merge scratch (2 x
+ * (l + 256) uint32), the order keys (l uint32) and a run's uint64 sort (2 x
+ * (l + 128) uint64), 28 l + 4104 bytes, within SM__ARGSORT_SCRATCH for l <=
+ * 3775. */
+_Static_assert(SA_F32_SMALL_MAX <= 2048, "packed float keys need l <= 2048");
 
 void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
 {

@@ -110,16 +110,17 @@ static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t 
  *          buckets +2 9855 (on a Zen 4, family 25 model 17, buckets led
  *          there: 8597 against radix12 11233); L=4096: radix12 11302,
  *          buckets +2 11869.
- *   floats L=196: packed 611, uint64 1312; L=257: radix8 1799, merges
- *          2190; L=768: radix8 4491, radix11 4489; L=1024: radix11 5580,
- *          radix8 6093. */
+ *   floats L=196: packed 611, uint64 1312; L=576 (packed floats repaired up
+ *          to 2048): packed 3279, radix8 4483, merges 8235; L=1024: packed
+ *          4444, radix8 5767, radix11 6094; L=1568: radix11 6924, radix8
+ *          8854, packed 9315. */
 #define SA(x) sm__sse4_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 512
 #define SA_NOISE_BUCKET_EXTRA 2
 #define SA_NOISE_WIDE_MIN 4096
 #define SA_F32_NET_MAX 0
-#define SA_F32_SMALL_MAX 256
-#define SA_F32_MERGE_MAX 256
-#define SA_F32_WIDE_MIN 1024
+#define SA_F32_SMALL_MAX 1024
+#define SA_F32_MERGE_MAX 1024
+#define SA_F32_WIDE_MIN 1025
 #include "common/argsort_tmpl.h"
