@@ -131,6 +131,32 @@ static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
         for (size_t i = 0; i < full_; i++) (a)[i] = (EXPR);             \
     } while (0)
 
+/* The first run of two or more neighbours with equal top bits (above imask)
+ * in the sorted packed values r[from .. l): its start, its end in *end; l if
+ * there is none. Neighbours are tested 16 pairs at a time by a vectorised
+ * loop and looked at one by one only where a pair has equal top bits: a
+ * scalar scan cost a third of the packed noise path at L = 16384 (45 against
+ * 30 us), which has ~512 such pairs (16384^2 / 2 / 2^18). */
+static inline size_t SA(next_run)(const uint32_t *r, size_t l, uint32_t imask, size_t from,
+                                  size_t *end)
+{
+    for (size_t s = from; s + 1 < l;) {
+        size_t stop = s + 16 < l - 1 ? s + 16 : l - 1;
+        uint32_t any = 0;
+        for (size_t t = s; t < stop; t++) any |= (r[t] ^ r[t + 1]) <= imask;
+        if (!any) {
+            s = stop;
+            continue;
+        }
+        while ((r[s] ^ r[s + 1]) > imask) s++;
+        size_t e = s + 2;
+        while (e < l && (r[e] ^ r[s]) <= imask) e++;
+        *end = e;
+        return s;
+    }
+    return l;
+}
+
 /* Float keys, l <= 2048: the order key's top 32 - ib bits << ib | index (ib
  * = max(8, ceil(log2 l)) index bits) sorted as uint32 (the noise kernel's
  * speed), then each run of equal top bits put in (full key, index) order:
@@ -150,41 +176,27 @@ static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t 
     SA_FILL(a, l, n, SA_W32, s32_pad, (full[i] & ~imask) | (uint32_t)i);
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
-    /* Neighbours tested 16 pairs at a time, as in SA(noise_packed). */
-    for (size_t s = 0; s + 1 < l;) {
-        size_t end = s + 16 < l - 1 ? s + 16 : l - 1;
-        uint32_t any = 0;
-        for (size_t t = s; t < end; t++) any |= (r[t] ^ r[t + 1]) <= imask;
-        if (!any) {
-            s = end;
+    size_t e;
+    for (size_t s = 0; (s = SA(next_run)(r, l, imask, s, &e)) < l; s = e) {
+        /* idx[s .. e): equal top bits, in index order. */
+        if (e - s <= 16) {
+            for (size_t i = s + 1; i < e; i++) {
+                uint32_t x = idx[i], kx = full[x];
+                size_t j = i;
+                /* Indices ascend within the run: only a smaller key moves. */
+                for (; j > s && full[idx[j - 1]] > kx; j--) idx[j] = idx[j - 1];
+                idx[j] = x;
+            }
             continue;
         }
-        for (; s < end; s++) {
-            if ((r[s] ^ r[s + 1]) > imask) continue;
-            size_t e = s + 2;
-            while (e < l && (r[e] ^ r[s]) <= imask) e++;
-            /* idx[s .. e): equal top bits, in index order. */
-            if (e - s <= 16) {
-                for (size_t i = s + 1; i < e; i++) {
-                    uint32_t x = idx[i], kx = full[x];
-                    size_t j = i;
-                    /* Indices ascend within the run: only a smaller key moves. */
-                    for (; j > s && full[idx[j - 1]] > kx; j--) idx[j] = idx[j - 1];
-                    idx[j] = x;
-                }
-            } else {
-                /* Ties (equal full keys) are long runs already in order. */
-                size_t j = s + 1;
-                while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
-                if (j < e) {
-                    s64_pad(run, e - s, s64_padded(e - s));
-                    for (size_t i = s; i < e; i++)
-                        run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
-                    SA(sort64)(run, e - s, idx + s);
-                }
-            }
-            s = e - 1;
-        }
+        /* Ties (equal full keys) are long runs already in order. */
+        size_t j = s + 1;
+        while (j < e && full[idx[j - 1]] <= full[idx[j]]) j++;
+        if (j == e) continue;
+        s64_pad(run, e - s, s64_padded(e - s));
+        for (size_t i = s; i < e; i++)
+            run[i - s] = ((uint64_t)full[idx[i]] << 32 | idx[i]) ^ (uint64_t)(SA_S64_BIAS);
+        SA(sort64)(run, e - s, idx + s);
     }
 }
 
@@ -265,36 +277,20 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
     if (!drop) return;
-    /* Pairs of neighbours are tested 16 at a time by a vectorised loop and
-     * looked at one by one only where one has equal top bits: a scalar scan
-     * cost 1/3 of L = 16384 (45 against 30 us), which has ~512 such pairs
-     * (16384^2 / 2 / 2^18). */
-    for (size_t s = 0; s + 1 < l;) {
-        size_t end = s + 16 < l - 1 ? s + 16 : l - 1;
-        uint32_t any = 0;
-        for (size_t t = s; t < end; t++) any |= (r[t] ^ r[t + 1]) <= imask;
-        if (!any) {
-            s = end;
-            continue;
+    size_t e;
+    for (size_t s = 0; (s = SA(next_run)(r, l, imask, s, &e)) < l; s = e) {
+        if (e - s > 16) {
+            for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
+            SA(radix)(idx, l, 24, 0, idx, scratch);
+            return;
         }
-        for (; s < end; s++) {
-            if ((r[s] ^ r[s + 1]) > imask) continue;
-            size_t e = s + 2;
-            while (e < l && (r[e] ^ r[s]) <= imask) e++;
-            if (e - s > 16) {
-                for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
-                SA(radix)(idx, l, 24, 0, idx, scratch);
-                return;
-            }
-            /* idx[s .. e): equal top bits, indices ascending: only a smaller
-             * full key moves down. */
-            for (size_t i = s + 1; i < e; i++) {
-                uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
-                size_t j = i;
-                for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
-                idx[j] = x;
-            }
-            s = e - 1;
+        /* idx[s .. e): equal top bits, indices ascending: only a smaller
+         * full key moves down. */
+        for (size_t i = s + 1; i < e; i++) {
+            uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
+            size_t j = i;
+            for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
+            idx[j] = x;
         }
     }
 }
