@@ -123,14 +123,15 @@ static inline __m256i s64_cx(__m256i v, int m)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
-/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above. */
-static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t cnt, int drop, int ib)
+/* Packed noise (key << 8 & ~imask | i) of keys[i0 .. i0 + cnt), all ones
+ * above. */
+static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t cnt, uint32_t imask)
 {
     __m256i iota = _mm256_set_epi32(7, 6, 5, 4, 3, 2, 1, 0);
     __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)cnt), iota);
     __m256 f = _mm256_maskload_ps(keys + i0, m);
     __m256i k = _mm256_cvttps_epi32(_mm256_mul_ps(f, _mm256_set1_ps(16777216.0f)));
-    k = _mm256_sll_epi32(_mm256_srl_epi32(k, _mm_cvtsi32_si128(drop)), _mm_cvtsi32_si128(ib));
+    k = _mm256_andnot_si256(_mm256_set1_epi32((int)imask), _mm256_slli_epi32(k, 8));
     k = _mm256_or_si256(k, _mm256_add_epi32(iota, _mm256_set1_epi32((int)i0)));
     return _mm256_or_si256(k, _mm256_xor_si256(m, _mm256_set1_epi32(-1)));
 }

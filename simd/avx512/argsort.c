@@ -136,17 +136,17 @@ static inline void s64_interleave(__m512i *plo, __m512i *phi)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
-/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above. */
-static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_t cnt, int drop,
-                                             int ib)
+/* Packed noise (key << 8 & ~imask | i) of keys[i0 .. i0 + cnt), all ones
+ * above. */
+static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_t cnt, uint32_t imask)
 {
     __mmask16 m = (__mmask16)((1u << cnt) - 1);
     __m512 f = _mm512_maskz_loadu_ps(m, keys + i0);
     __m512i k = _mm512_cvttps_epi32(_mm512_mul_ps(f, _mm512_set1_ps(16777216.0f)));
     __m512i i = _mm512_add_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                  _mm512_set1_epi32((int)i0));
-    k = _mm512_srl_epi32(k, _mm_cvtsi32_si128(drop));
-    k = _mm512_or_si512(_mm512_sll_epi32(k, _mm_cvtsi32_si128(ib)), i);
+    k = _mm512_andnot_si512(_mm512_set1_epi32((int)imask), _mm512_slli_epi32(k, 8));
+    k = _mm512_or_si512(k, i);
     return _mm512_mask_mov_epi32(_mm512_set1_epi32(-1), m, k);
 }
 #define SA_W32 16

@@ -6,10 +6,10 @@
  *   SA(x)              the exported name (sm__avx2_##x)
  *   SA_S64_BIAS        the s64 instantiation's SV_BIAS
  *   SA_W32, SA_W64     the s32 and s64 instantiations' lanes
- *   SA_PACK_NOISE_TAIL(keys, i0, cnt, drop, ib)  a register of packed
- *                      noise values (key >> drop) << ib | i for i0 <= i <
- *                      i0 + cnt (cnt < SA_W32), all ones above; reads
- *                      keys[i0 .. i0 + cnt) only
+ *   SA_PACK_NOISE_TAIL(keys, i0, cnt, imask)  a register of packed noise
+ *                      values (key << 8 & ~imask) | i for i0 <= i < i0 +
+ *                      cnt (cnt < SA_W32), all ones above; reads keys[i0 ..
+ *                      i0 + cnt) only
  *   SA_NOISE_U32_MAX   noise rows up to this length (<= 16384) sort packed
  *                      (top key bits) << ib | index uint32 values
  *                      (SA(noise_packed)),
@@ -110,6 +110,20 @@ static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, int wide, ui
     }
 }
 
+/* Noise rows by LSD radix on their 24-bit keys. */
+static void SA(noise_radix)(const float *noise, size_t l, int wide, uint32_t *idx, void *scratch)
+{
+    for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(noise[i] * 16777216.0f);
+    SA(radix)(idx, l, 24, wide, idx, scratch);
+}
+
+/* Index bits of a packed row of l keys: ceil(log2 l), at least 8 (up to 256
+ * keys a 24-bit key and its index fill the lane). */
+static inline int SA(index_bits)(size_t l)
+{
+    return l <= 256 ? 8 : 32 - __builtin_clz((uint32_t)(l - 1));
+}
+
 /* Keys (key << 32 | i, ISA bias applied) in a[0 .. l), padded by the
  * caller (SA_FILL64), sorted as uint64 into idx. */
 static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
@@ -165,8 +179,7 @@ static inline size_t SA(next_run)(const uint32_t *r, size_t l, uint32_t imask, s
  * bits), so no input costs much more than a uint64 sort. */
 static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
 {
-    const int ib = l <= 256 ? 8 : 32 - __builtin_clz((uint32_t)(l - 1));
-    const uint32_t imask = (1u << ib) - 1;
+    const uint32_t imask = (1u << SA(index_bits)(l)) - 1;
     size_t n = s32_padded(l);
     uint32_t *a = scratch, *full = a + 2 * n;
     uint64_t *run = (uint64_t *)(full + (l + 1) / 2 * 2);
@@ -208,7 +221,7 @@ static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t 
  * size still sorts, only slower). Buckets are laid out padded, in place. */
 static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t *idx, void *scratch)
 {
-    const int ib = 32 - __builtin_clz((uint32_t)(l - 1));
+    const int ib = SA(index_bits)(l);
     const int b = ib - 8 + extra, shift = 24 - b;
     const uint32_t nb = 1u << b, lowmask = (1u << shift) - 1, imask = (1u << ib) - 1;
     uint32_t *cnt = scratch, *off = cnt + nb;
@@ -217,12 +230,10 @@ static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t 
     for (size_t i = 0; i < l; i++) key[i] = (uint32_t)(noise[i] * 16777216.0f);
     memset(cnt, 0, nb * sizeof *cnt);
     for (size_t i = 0; i < l; i++) cnt[key[i] >> shift]++;
-    size_t pos = 0, big = 0;
+    size_t pos = 0;
     for (uint32_t d = 0; d < nb; d++) {
         off[d] = (uint32_t)pos;
-        size_t n = cnt[d] ? s32_padded(cnt[d]) : 0;
-        pos += n;
-        big = n > big ? n : big;
+        pos += cnt[d] ? s32_padded(cnt[d]) : 0;
     }
     uint32_t *q = a + pos;
     for (size_t i = 0; i < l; i++) {
@@ -242,7 +253,6 @@ static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t 
         for (size_t i = 0; i < m; i++) idx[out + i] = r[i] & imask;
         out += m;
     }
-    (void)big;
 }
 
 /* Noise rows as packed uint32 values: the key's top 32 - ib bits << ib |
@@ -255,9 +265,7 @@ static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t 
  * radix, so no input costs more than that. */
 static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *scratch)
 {
-    const int ib = l <= 256 ? 8 : 32 - __builtin_clz((uint32_t)(l - 1));
-    const int drop = ib - 8;
-    const uint32_t imask = (1u << ib) - 1;
+    const uint32_t imask = (1u << SA(index_bits)(l)) - 1;
     uint32_t *a = scratch;
     size_t n = s32_padded(l);
     /* The last partial register is packed and padded in a register by
@@ -268,20 +276,19 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
      * (indistinguishable, so harmless). */
     size_t full = l / SA_W32 * SA_W32;
     for (size_t i = 0; i < full; i++)
-        a[i] = ((uint32_t)(keys[i] * 16777216.0f) >> drop) << ib | (uint32_t)i;
+        a[i] = ((uint32_t)(keys[i] * 16777216.0f) << 8 & ~imask) | (uint32_t)i;
     if (full < l) {
-        s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full, drop, ib));
+        s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full, imask));
         full += SA_W32;
     }
     s32_pad(a, full, n);
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
-    if (!drop) return;
+    if (imask == 0xFF) return; /* no key bits dropped */
     size_t e;
     for (size_t s = 0; (s = SA(next_run)(r, l, imask, s, &e)) < l; s = e) {
         if (e - s > 16) {
-            for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
-            SA(radix)(idx, l, 24, 0, idx, scratch);
+            SA(noise_radix)(keys, l, 0, idx, scratch);
             return;
         }
         /* idx[s .. e): equal top bits, indices ascending: only a smaller
@@ -319,8 +326,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
     } else if (kind == 0 && path >= 4) {
         SA(noise_buckets)(keys, l, path - 4, idx, scratch);
     } else if (kind == 0) {
-        for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(keys[i] * 16777216.0f);
-        SA(radix)(idx, l, 24, path == 2, idx, scratch);
+        SA(noise_radix)(keys, l, path == 2, idx, scratch);
     } else if (path == 0) {
         SA(f32_packed)(keys, l, flip, idx, scratch);
     } else if (path == 1) {

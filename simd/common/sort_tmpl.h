@@ -290,13 +290,13 @@ static void SN(merge_bitonic)(ST *p, size_t r, size_t real)
 {
     const size_t g = r < SV_RUN_REGS ? r : SV_RUN_REGS;
     for (size_t d = r / 2; d >= g; d /= 2)
-        for (size_t i = 0; i + d < real; i++) {
-            if (i & d) continue;
-            SV a = SN(load)(p + i * SW), b = SN(load)(p + (i + d) * SW);
-            SN(minmax)(&a, &b);
-            SN(store)(p + i * SW, a);
-            SN(store)(p + (i + d) * SW, b);
-        }
+        for (size_t b0 = 0; b0 + d < real; b0 += 2 * d)
+            for (size_t i = b0; i < b0 + d && i + d < real; i++) {
+                SV a = SN(load)(p + i * SW), b = SN(load)(p + (i + d) * SW);
+                SN(minmax)(&a, &b);
+                SN(store)(p + i * SW, a);
+                SN(store)(p + (i + d) * SW, b);
+            }
     for (size_t b = 0; b < real; b += g) {
         size_t k = real - b < g ? real - b : g;
         switch (g) {

@@ -88,13 +88,13 @@ static inline __m128i s64_cx(__m128i v, int m)
 #include "common/sort_tmpl.h"
 
 /* ----------------------------------------------------------------- argsort */
-/* Packed noise (key << 8 | i) of keys[i0 .. i0 + cnt), all ones above
- * (cnt < 4), built in a register. */
-static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t cnt, int drop, int ib)
+/* Packed noise (key << 8 & ~imask | i) of keys[i0 .. i0 + cnt), all ones
+ * above (cnt < 4), built in a register. */
+static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t cnt, uint32_t imask)
 {
     uint32_t v[3];
     for (size_t j = 0; j < 3; j++)
-        v[j] = j < cnt ? ((uint32_t)(keys[i0 + j] * 16777216.0f) >> drop) << ib | (uint32_t)(i0 + j) : UINT32_MAX;
+        v[j] = j < cnt ? ((uint32_t)(keys[i0 + j] * 16777216.0f) << 8 & ~imask) | (uint32_t)(i0 + j) : UINT32_MAX;
     return _mm_setr_epi32((int)v[0], (int)v[1], (int)v[2], -1);
 }
 #define SA_W32 4
