@@ -129,6 +129,11 @@ void sm__avx512_argsort_f32(const float *keys, size_t l, int descending, uint32_
 void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
 void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);
 
+/* The integer k of a generator value k * 2^-24, k in [0, 2^24): the 24-bit
+ * key argsort_noise sorts by (the product is exact, the truncation drops
+ * nothing). */
+static inline uint32_t sm__noise_key(float f) { return (uint32_t)(f * 16777216.0f); }
+
 /* Order-preserving map of a float to uint32 in PyTorch's sort order: every NaN
  * maps to 0xFFFFFFFF (above +inf's 0xFF800000), -0.0 to +0.0's key. */
 static inline uint32_t sm__float_key(float f)

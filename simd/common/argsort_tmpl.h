@@ -113,7 +113,7 @@ static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, int wide, ui
 /* Noise rows by LSD radix on their 24-bit keys. */
 static void SA(noise_radix)(const float *noise, size_t l, int wide, uint32_t *idx, void *scratch)
 {
-    for (size_t i = 0; i < l; i++) idx[i] = (uint32_t)(noise[i] * 16777216.0f);
+    for (size_t i = 0; i < l; i++) idx[i] = sm__noise_key(noise[i]);
     SA(radix)(idx, l, 24, wide, idx, scratch);
 }
 
@@ -227,7 +227,7 @@ static void SA(noise_buckets)(const float *noise, size_t l, int extra, uint32_t 
     uint32_t *cnt = scratch, *off = cnt + nb;
     uint32_t *a = off + (nb + 15) / 16 * 16;
     uint32_t *key = idx; /* idx holds the keys until the scatter has read them */
-    for (size_t i = 0; i < l; i++) key[i] = (uint32_t)(noise[i] * 16777216.0f);
+    for (size_t i = 0; i < l; i++) key[i] = sm__noise_key(noise[i]);
     memset(cnt, 0, nb * sizeof *cnt);
     for (size_t i = 0; i < l; i++) cnt[key[i] >> shift]++;
     size_t pos = 0;
@@ -276,7 +276,7 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
      * (indistinguishable, so harmless). */
     size_t full = l / SA_W32 * SA_W32;
     for (size_t i = 0; i < full; i++)
-        a[i] = ((uint32_t)(keys[i] * 16777216.0f) << 8 & ~imask) | (uint32_t)i;
+        a[i] = (sm__noise_key(keys[i]) << 8 & ~imask) | (uint32_t)i;
     if (full < l) {
         s32_store(a + full, SA_PACK_NOISE_TAIL(keys, full, l - full, imask));
         full += SA_W32;
@@ -294,9 +294,9 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
         /* idx[s .. e): equal top bits, indices ascending: only a smaller
          * full key moves down. */
         for (size_t i = s + 1; i < e; i++) {
-            uint32_t x = idx[i], kx = (uint32_t)(keys[x] * 16777216.0f);
+            uint32_t x = idx[i], kx = sm__noise_key(keys[x]);
             size_t j = i;
-            for (; j > s && (uint32_t)(keys[idx[j - 1]] * 16777216.0f) > kx; j--) idx[j] = idx[j - 1];
+            for (; j > s && sm__noise_key(keys[idx[j - 1]]) > kx; j--) idx[j] = idx[j - 1];
             idx[j] = x;
         }
     }
@@ -320,7 +320,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
     } else if (kind == 0 && path == 1) {
         uint64_t *a = scratch;
         SA_FILL(a, l, s64_padded(l), SA_W64, s64_pad,
-                ((uint64_t)(uint32_t)(keys[i] * 16777216.0f) << 32 | (uint32_t)i) ^
+                ((uint64_t)sm__noise_key(keys[i]) << 32 | (uint32_t)i) ^
                     (uint64_t)(SA_S64_BIAS));
         SA(sort64)(a, l, idx);
     } else if (kind == 0 && path >= 4) {

@@ -291,7 +291,7 @@ void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *s
         uint32_t *v = scratch;
         for (; i + 4 <= l; i += 4, iv = vaddq_u32(iv, four))
             vst1q_u32(v + i, vorrq_u32(vshlq_n_u32(noise_key4(noise + i), 8), iv));
-        for (; i < l; i++) v[i] = (uint32_t)(noise[i] * 16777216.0f) << 8 | (uint32_t)i;
+        for (; i < l; i++) v[i] = sm__noise_key(noise[i]) << 8 | (uint32_t)i;
         for (; i < m; i++) v[i] = UINT32_MAX;
         const uint32_t *s = sort_u32(v, v + m, m);
         uint32x4_t ff = vdupq_n_u32(0xFF);
@@ -301,7 +301,7 @@ void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *s
     }
     /* Longer rows: always the radix (see SM__NEON_RADIX_MIN_32's note). */
     for (; i + 4 <= l; i += 4) vst1q_u32(idx + i, noise_key4(noise + i));
-    for (; i < l; i++) idx[i] = (uint32_t)(noise[i] * 16777216.0f);
+    for (; i < l; i++) idx[i] = sm__noise_key(noise[i]);
     radix_rows(idx, l, 24, scratch);
 }
 

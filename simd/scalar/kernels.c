@@ -140,7 +140,7 @@ void sm__scalar_argsort_noise(const float *noise, size_t l, uint32_t *idx, void 
 {
     uint64_t *v = scratch;
     for (size_t i = 0; i < l; i++)
-        v[i] = (uint64_t)(uint32_t)(noise[i] * 16777216.0f) << 32 | (uint32_t)i;
+        v[i] = (uint64_t)sm__noise_key(noise[i]) << 32 | (uint32_t)i;
     argsort_keys(v, l, 24, idx, scratch);
 }
 

@@ -94,7 +94,7 @@ static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t 
 {
     uint32_t v[3];
     for (size_t j = 0; j < 3; j++)
-        v[j] = j < cnt ? ((uint32_t)(keys[i0 + j] * 16777216.0f) << 8 & ~imask) | (uint32_t)(i0 + j) : UINT32_MAX;
+        v[j] = j < cnt ? (sm__noise_key(keys[i0 + j]) << 8 & ~imask) | (uint32_t)(i0 + j) : UINT32_MAX;
     return _mm_setr_epi32((int)v[0], (int)v[1], (int)v[2], -1);
 }
 #define SA_W32 4
