@@ -56,7 +56,8 @@ static const size_t lengths[] = {
     41, 47, 48, 49, 50, 63, 64, 65, 95, 96, 97, 127, 128, 129, 191, 192, 193, 195, 196, 197,
     255, 256, 257, 383, 384, 385, 511, 512, 513, 575, 576, 577, 767, 768, 769, 1023, 1024, 1025,
     1279, 1280, 1281, 1567, 1568, 1569, 2047, 2048, 2049, 3071, 3072, 3073, 4095, 4096, 4097,
-    6143, 6144, 6145, 8191, 8192, 8193, 16383, 16384, 16385, 65535, 65536, 70000,
+    6143, 6144, 6145, 8191, 8192, 8193, 16383, 16384, 16385, 32767, 32768, 32769, 65535, 65536,
+    70000, 131071, 131072, 131073,
 };
 #define N_LENGTHS (sizeof lengths / sizeof lengths[0])
 
@@ -238,7 +239,7 @@ START_TEST(noise_lengths)
 {
     const struct isa *isa = &isas[_i];
     if (skip(isa)) return;
-    struct bufs b = alloc_bufs(70000);
+    struct bufs b = alloc_bufs(131073);
     rng_state = 1;
     for (size_t l = 1; l <= 40; l++)
         for (int p = 0; p < N_PATTERNS; p++)
@@ -261,7 +262,7 @@ START_TEST(f32_lengths)
 {
     const struct isa *isa = &isas[_i];
     if (skip(isa)) return;
-    struct bufs b = alloc_bufs(70000);
+    struct bufs b = alloc_bufs(131073);
     rng_state = 2;
     for (int desc = 0; desc < 2; desc++) {
         for (size_t l = 1; l <= 40; l++)
@@ -303,20 +304,25 @@ END_TEST
 /* Every path of every x86 ISA, whichever lengths the ISA's cut-overs send
  * to it, so that a cut-over can move without leaving a path untested: noise
  * 0 packed uint32 (any l <= 16384), 1 uint64 merges, 2 and 3 radix, 4..6
- * buckets (257 <= l <= 16384); floats 0 packed (l <= 2048), 1..3 as noise. */
+ * buckets with 0..2 extra bits (257 <= l <= 2^17 >> extra: up to 512
+ * buckets, whose counters fit the scratch on every ISA); floats 0 packed (l
+ * <= 2048), 1..3 as noise. */
 START_TEST(every_path)
 {
     const struct isa *isa = &isas[_i];
     if (skip(isa) || !isa->path) return;
     static const size_t ls[] = { 1, 2, 15, 16, 17, 33, 49, 100, 196, 255, 256, 257, 300, 384, 513,
-                                 576, 769, 1024, 1025, 1568, 2049, 3000, 4097, 8193, 16383, 16384 };
-    struct bufs b = alloc_bufs(16384);
+                                 576, 769, 1024, 1025, 1568, 2049, 3000, 4097, 8193, 16383, 16384,
+                                 32768, 65536, 131072 };
+    struct bufs b = alloc_bufs(131072);
     rng_state = 4;
     for (int f32 = 0; f32 < 2; f32++)
         for (int path = 0; path < (f32 ? 4 : 7); path++)
             for (size_t j = 0; j < sizeof ls / sizeof ls[0]; j++) {
                 size_t l = ls[j];
-                if ((path == 0 && l > (f32 ? 2048u : 16384u)) || (path >= 4 && l <= 256)) continue;
+                if ((path == 0 && l > (f32 ? 2048u : 16384u)) ||
+                    (path >= 4 && (l <= 256 || l > (131072u >> (path - 4)))))
+                    continue;
                 for (int p = 0; p < N_PATTERNS; p++) {
                     int desc = f32 && p % 2;
                     if (f32) fill_f32(b.keys, l, p);

@@ -130,7 +130,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "paths") == 0) {
         static const size_t ls[] = { 16,   32,   49,   64,   100,  128,   196,   256,
                                      384,  512,  576,  768,  1024, 1568,  2048,  3072,
-                                     4096, 6144, 8192, 12288, 16384, 32768, 65536 };
+                                     4096, 6144, 8192, 12288, 16384, 32768, 65536, 131072 };
         static const char *names[] = { "u32net", "u64merge", "radixwide", "radix8", "bucket0", "bucket1", "bucket2" };
         for (int kind = 0; kind < 2; kind++) {
             printf("%s: ns/row by path\n%-8s %6s", kind ? "float keys" : "noise", "isa", "L");
@@ -150,7 +150,7 @@ int main(int argc, char **argv)
                     for (int p = 0; p < 7; p++)
                         ok[p] = !((p == 0 && (kind == 1 ? l > 2048 : l > 16384)) ||
                                   (p == 1 && l > 8192) || (p >= 2 && l < 64) ||
-                                  (p >= 4 && (kind == 1 || l < 257 || l > 16384)));
+                                  (p >= 4 && (kind == 1 || l < 257 || l > (131072u >> (p - 4)))));
                     for (int round = 0; round < ROUNDS; round++)
                         for (int p = 0; p < 7; p++)
                             if (ok[p]) t[p][round] = time_trial(&isas[i], l, kind, p);

@@ -145,7 +145,12 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
  *   noise  L=576: packed 1019, buckets +0/+1/+2 1588/1577/1605, radix8 1939;
  *          L=2048: packed 4608, buckets +1 4789; L=3072: 7712 / 7499;
  *          L=8192: buckets +1 19163, +2 21526, radix12 21880; L=16384:
- *          buckets +1 37019, radix12 40855; L=32768: radix12 76444.
+ *          buckets +1 37019, radix12 40855; L=32768: radix12 76444; once
+ *          the buckets ran past 16384 (two runs): L=32768: buckets +1
+ *          70374 / 92358, +0 76924 / 102537, radix12 80303 / 109469;
+ *          L=65536: +1 138894 / 155933, +0 151735 / 168026, radix12 163183
+ *          / 181741; L=131072: +1 337605, +0 308175 / 345456, radix12
+ *          343112 / 428552.
  *   floats L=196: packed 394, uint64 670; L=576 (packed floats repaired up
  *          to 2048): packed 1174, uint64 merges 2844, radix8 3366; L=1024:
  *          packed 2377, merges 5318, radix8 5567; L=1568: packed 6239,
@@ -154,7 +159,7 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 2048
 #define SA_NOISE_BUCKET_EXTRA 1
-#define SA_NOISE_WIDE_MIN 16385
+#define SA_NOISE_WIDE_MIN 131073
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 2048
 #define SA_F32_MERGE_MAX 2048

@@ -161,7 +161,14 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
  *          L=8192: 16426 / 16080 (+1: 17668); L=12288: 38416 / 25109;
  *          L=16384: buckets +0 31939, +1 35171, radix12 46062 (the packed
  *          path's repairs grow as l^2: ~490 runs a row at 16384);
- *          L=32768: radix12 87864, radix8 93760.
+ *          L=32768: radix12 87864, radix8 93760; once the buckets ran
+ *          past 16384 (three runs a few minutes apart, the host's load
+ *          moving all of them): L=32768: buckets +0 61082 / 71235 / 78864,
+ *          +1 78399 / 75946, radix12 90045 / 79334 / 95171; L=65536: +0
+ *          115967 / 143763 / 167582, +1 155910 / 187086, radix12 171178 /
+ *          160778 / 231955; L=131072: +0 294016 / 353368, +1 395178, radix12
+ *          336125 / 527330 (4096 12-bit digits scatter to more lines than
+ *          L1 holds; 512 buckets of ~256 keys sort in it).
  *   floats L=100: uint64 network 135, packed 137; L=196: packed 257, uint64
  *          313; L=576 (packed floats repaired up to 2048): packed 704, uint64
  *          merges 1074, radix8 3278; L=1024: packed 2277, merges 2421;
@@ -171,7 +178,7 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 8191
 #define SA_NOISE_BUCKET_EXTRA 0
-#define SA_NOISE_WIDE_MIN 16385
+#define SA_NOISE_WIDE_MIN 131073
 #define SA_F32_NET_MAX 128
 #define SA_F32_SMALL_MAX 1024
 #define SA_F32_MERGE_MAX 6144

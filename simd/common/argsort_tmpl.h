@@ -16,8 +16,9 @@
  *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
  *                      with this many extra bucket bits, or (-1) LSD radix
  *                      on 8-bit digits,
- *   SA_NOISE_WIDE_MIN  and from this length (<= 16385) LSD radix on 12-bit
- *                      digits;
+ *   SA_NOISE_WIDE_MIN  and from this length LSD radix on 12-bit digits
+ *                      (the buckets' counters must fit the scratch below
+ *                      it: asserted with SA(noise_buckets));
  *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
  *   SA_F32_SMALL_MAX   then up to this one (<= 2048): packed uint32 of
  *                      their top bits and the index, repaired
@@ -340,12 +341,23 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
     }
 }
 
-/* Scratch of SA(noise_buckets): 2 x 256 counters, the padded buckets
- * (<= 2l + 16 x 256) and a bucket's sort scratch (<= 2l + 256) as uint32 is
- * within SM__ARGSORT_SCRATCH for l <= 16384; the packed path's two arrays of
- * at most l + 255 uint32 are within it at any length, but it is tested up to
- * 16384 only. */
-_Static_assert(SA_NOISE_WIDE_MIN <= 16385, "noise buckets need l <= 16384");
+/* 2^ceil(log2 x) for 2 <= x <= 2^32, a constant expression (the high bits
+ * of x - 1 smeared down, plus one). */
+#define SA_SMEAR(v, s) ((v) | (v) >> (s))
+#define SA_POW2_CEIL(x) \
+    (SA_SMEAR(SA_SMEAR(SA_SMEAR(SA_SMEAR(SA_SMEAR((uint64_t)(x) - 1, 1), 2), 4), 8), 16) + 1)
+/* Scratch of SA(noise_buckets), in uint32: 2 x nb counters (the second
+ * rounded up to 16), the buckets padded to SA(padded) (<= 2l + SA_W32 nb) and
+ * the largest bucket's sort scratch (<= 2l + SA_W32). SM__ARGSORT_SCRATCH's
+ * 16 l bytes hold the 4l; its fixed 49408 bytes must hold the rest, 4 (2 +
+ * SA_W32) nb + 4 SA_W32 + 64 bytes, at the longest bucketed length (AVX-512:
+ * 512 buckets at 2^17, 36992 bytes; AVX2 with +1: 1024, 41056). */
+#define SA_NOISE_BUCKETS_MAX (SA_POW2_CEIL(SA_NOISE_WIDE_MIN - 1) >> (8 - SA_NOISE_BUCKET_EXTRA))
+_Static_assert(SA_NOISE_BUCKET_EXTRA < 0 ||
+                   4 * (2 + SA_W32) * SA_NOISE_BUCKETS_MAX + 4 * SA_W32 + 64 <= SM__ARGSORT_SCRATCH(0),
+               "the noise buckets' counters and pads overflow the argsort scratch");
+/* The packed path's two arrays of at most l + 255 uint32 are within
+ * SM__ARGSORT_SCRATCH at any length, but it is tested up to 16384 only. */
 _Static_assert(SA_NOISE_U32_MAX <= 16384, "the packed noise path is tested up to 16384");
 /* Scratch of SA(f32_packed): the packed values and their merge scratch (2 x
  * (l + 256) uint32), the order keys (l uint32) and a run's uint64 sort (2 x
