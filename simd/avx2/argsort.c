@@ -163,5 +163,4 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 2048
 #define SA_F32_MERGE_MAX 2048
-#define SA_F32_WIDE_MIN 2049
 #include "common/argsort_tmpl.h"

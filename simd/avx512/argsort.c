@@ -182,5 +182,4 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
 #define SA_F32_NET_MAX 128
 #define SA_F32_SMALL_MAX 1024
 #define SA_F32_MERGE_MAX 6144
-#define SA_F32_WIDE_MIN 6145
 #include "common/argsort_tmpl.h"

@@ -14,8 +14,7 @@
  *                      (top key bits) << ib | index uint32 values
  *                      (SA(noise_packed)),
  *   SA_NOISE_BUCKET_EXTRA  then below SA_NOISE_WIDE_MIN SA(noise_buckets)
- *                      with this many extra bucket bits, or (-1) LSD radix
- *                      on 8-bit digits,
+ *                      with this many extra bucket bits,
  *   SA_NOISE_WIDE_MIN  and from this length LSD radix on 12-bit digits
  *                      (the buckets' counters must fit the scratch below
  *                      it: asserted with SA(noise_buckets));
@@ -23,7 +22,8 @@
  *   SA_F32_SMALL_MAX   then up to this one (<= 2048): packed uint32 of
  *                      their top bits and the index, repaired
  *                      (SA(f32_packed));
- *   SA_F32_MERGE_MAX, SA_F32_WIDE_MIN  as for noise (11-bit wide digits)
+ *   SA_F32_MERGE_MAX   then up to this one uint64 merges, and above it
+ *                      LSD radix on 11-bit digits.
  *
  * and includes this file. Every path sorts distinct values (key, index), so
  * the order is the stable one and equals the scalar kernels' bit for bit.
@@ -353,8 +353,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
  * SA_W32) nb + 4 SA_W32 + 64 bytes, at the longest bucketed length (AVX-512:
  * 512 buckets at 2^17, 36992 bytes; AVX2 with +1: 1024, 41056). */
 #define SA_NOISE_BUCKETS_MAX (SA_POW2_CEIL(SA_NOISE_WIDE_MIN - 1) >> (8 - SA_NOISE_BUCKET_EXTRA))
-_Static_assert(SA_NOISE_BUCKET_EXTRA < 0 ||
-                   4 * (2 + SA_W32) * SA_NOISE_BUCKETS_MAX + 4 * SA_W32 + 64 <= SM__ARGSORT_SCRATCH(0),
+_Static_assert(4 * (2 + SA_W32) * SA_NOISE_BUCKETS_MAX + 4 * SA_W32 + 64 <= SM__ARGSORT_SCRATCH(0),
                "the noise buckets' counters and pads overflow the argsort scratch");
 /* The packed path's two arrays of at most l + 255 uint32 are within
  * SM__ARGSORT_SCRATCH at any length, but it is tested up to 16384 only. */
@@ -368,9 +367,8 @@ _Static_assert(SA_F32_SMALL_MAX <= 2048, "packed float keys need l <= 2048");
 void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
 {
     int path = l <= SA_NOISE_U32_MAX  ? 0
-               : l >= SA_NOISE_WIDE_MIN ? 2
-               : SA_NOISE_BUCKET_EXTRA >= 0 ? 4 + SA_NOISE_BUCKET_EXTRA
-                                            : 3;
+               : l < SA_NOISE_WIDE_MIN ? 4 + SA_NOISE_BUCKET_EXTRA
+                                       : 2;
     SA(argsort_path)(noise, l, 0, 0, path, idx, scratch);
 }
 
@@ -379,7 +377,6 @@ void SA(argsort_f32)(const float *keys, size_t l, int descending, uint32_t *idx,
     int path = l <= SA_F32_NET_MAX     ? 1
                : l <= SA_F32_SMALL_MAX ? 0
                : l <= SA_F32_MERGE_MAX ? 1
-               : l < SA_F32_WIDE_MIN   ? 3
                                        : 2;
     SA(argsort_path)(keys, l, 1, descending, path, idx, scratch);
 }

@@ -122,5 +122,4 @@ static inline __m128i sse4_pack_noise_tail(const float *keys, size_t i0, size_t 
 #define SA_F32_NET_MAX 0
 #define SA_F32_SMALL_MAX 1024
 #define SA_F32_MERGE_MAX 1024
-#define SA_F32_WIDE_MIN 1025
 #include "common/argsort_tmpl.h"
