@@ -125,6 +125,28 @@ void sm__avx512_argsort_noise(const float *noise, size_t l, uint32_t *idx, void 
 void sm__avx512_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx,
                             void *scratch);
 
+/* One row by a chosen path of an x86 argsort (simd/common/argsort_tmpl.h:
+ * SA(argsort_path); kind 0 noise, 1 float keys), for the path tests and the
+ * timing tool. */
+void sm__sse4_argsort_path(const float *keys, size_t l, int kind, int descending, int path,
+                           uint32_t *idx, void *scratch);
+void sm__avx2_argsort_path(const float *keys, size_t l, int kind, int descending, int path,
+                           uint32_t *idx, void *scratch);
+void sm__avx512_argsort_path(const float *keys, size_t l, int kind, int descending, int path,
+                             uint32_t *idx, void *scratch);
+
+/* Whether that path takes a row of l keys: the packed uint32 path up to 2048
+ * float keys (its scratch) or 16384 noise keys (tested so far), the uint64
+ * merges and both radixes any row, noise buckets with extra = path - 4 (0..2)
+ * bits from 257 keys up to 2^17 >> extra (their counters and pads must fit
+ * the scratch's fixed part); float keys have no bucket path. */
+static inline int sm__argsort_path_takes(int kind, int path, size_t l)
+{
+    if (path == 0) return l <= (kind ? 2048u : 16384u);
+    if (path >= 4) return !kind && path <= 6 && l >= 257 && l <= (131072u >> (path - 4));
+    return path >= 1;
+}
+
 /* NEON argsort kernels (simd/neon/argsort.c), for the NEON table and the tests. */
 void sm__neon_argsort_noise(const float *noise, size_t l, uint32_t *idx, void *scratch);
 void sm__neon_argsort_f32(const float *keys, size_t l, int descending, uint32_t *idx, void *scratch);

@@ -4,14 +4,17 @@
  *
  *   time_argsort            noise and float-key rows at MAE's and the
  *                           targets' lengths, every backend, ratio to scalar
- *   time_argsort paths      every path of every ISA over a length sweep,
+ *   time_argsort paths [KIND]  every path of every ISA over a length sweep,
  *                           to place the cut-overs: the median of 41
- *                           rounds, each timing every path once in turn
+ *                           rounds, each timing every path once in turn;
+ *                           KIND (noise, uniform or logu) limits it to one
+ *                           kind of keys
  *
  * Otherwise each figure is the best of 15 trials of >= 1 ms (the least
  * disturbed by other work on a shared machine) over a set of distinct
  * rows (>= 1 MiB of keys, so caches hold what a masking step would hold).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +24,6 @@
 #include "kernels.h"
 
 typedef void (*path_fn)(const float *, size_t, int, int, int, uint32_t *, void *);
-void sm__sse4_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
-void sm__avx2_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
-void sm__avx512_argsort_path(const float *, size_t, int, int, int, uint32_t *, void *);
 
 static const struct isa {
     const char *name;
@@ -69,14 +69,34 @@ static uint32_t *idx;
 static void *scratch;
 static size_t n_rows;
 
-/* kind 0: noise k * 2^-24; 1: floats uniform in [0, 1) with full mantissas. */
+/* Kinds of keys: noise k * 2^-24; floats uniform in [0, 1) with full
+ * mantissas; floats as the benchmark suite's (bench/common.c): both signs,
+ * magnitudes log-uniform over 2^-20 .. 2^20, 1 in 64 a repeat, 1 in 512 each
+ * NaN, -0 and +0. */
+enum { KIND_NOISE, KIND_UNIFORM, KIND_LOGU, N_KINDS };
+static const char *const kind_names[] = { "noise", "uniform", "logu" };
+
+static float key_of(int kind, size_t i, const float *row)
+{
+    uint64_t r = rnd();
+    if (kind == KIND_NOISE) return (float)(r >> 40) * (1.0f / 16777216.0f);
+    if (kind == KIND_UNIFORM) return (float)((double)(r >> 11) * (1.0 / 9007199254740992.0));
+    unsigned pick = (unsigned)(r >> 55);
+    if (pick == 0) return __builtin_nanf("");
+    if (pick == 1) return -0.0f;
+    if (pick == 2) return 0.0f;
+    if ((pick & 63) == 3 && i > 0) return row[(r & 0xFFFFFFu) % i];
+    float m = (float)(r & 0xFFFFFF) * 0x1p-24f + 0.5f;
+    int e = (int)((r >> 24) % 41) - 20;
+    return (r >> 54 & 1 ? -m : m) * exp2f((float)e);
+}
+
 static void fill(size_t l, int kind)
 {
     n_rows = (1u << 18) / l + 1;
     if (n_rows > 256) n_rows = 256;
-    for (size_t i = 0; i < n_rows * l; i++)
-        keys[i] = kind == 0 ? (float)(rnd() >> 40) * (1.0f / 16777216.0f)
-                            : (float)((double)(rnd() >> 11) * (1.0 / 9007199254740992.0));
+    for (size_t r = 0; r < n_rows; r++)
+        for (size_t i = 0; i < l; i++) keys[r * l + i] = key_of(kind, i, keys + r * l);
 }
 
 /* ns per row over one trial of >= 1 ms; path < 0: the kernel's own choice. */
@@ -87,8 +107,8 @@ static double time_trial(const struct isa *isa, size_t l, int kind, int path)
     do {
         for (size_t r = 0; r < n_rows; r++) {
             const float *k = keys + r * l;
-            if (path >= 0) isa->path(k, l, kind, 0, path, idx, scratch);
-            else if (kind == 0) isa->noise(k, l, idx, scratch);
+            if (path >= 0) isa->path(k, l, kind != KIND_NOISE, 0, path, idx, scratch);
+            else if (kind == KIND_NOISE) isa->noise(k, l, idx, scratch);
             else isa->f32(k, l, 0, idx, scratch);
         }
         rows += n_rows;
@@ -132,8 +152,9 @@ int main(int argc, char **argv)
                                      384,  512,  576,  768,  1024, 1568,  2048,  3072,
                                      4096, 6144, 8192, 12288, 16384, 32768, 65536, 131072 };
         static const char *names[] = { "u32net", "u64merge", "radixwide", "radix8", "bucket0", "bucket1", "bucket2" };
-        for (int kind = 0; kind < 2; kind++) {
-            printf("%s: ns/row by path\n%-8s %6s", kind ? "float keys" : "noise", "isa", "L");
+        for (int kind = 0; kind < N_KINDS; kind++) {
+            if (argc > 2 && strcmp(argv[2], kind_names[kind]) != 0) continue;
+            printf("%s keys: ns/row by path\n%-8s %6s", kind_names[kind], "isa", "L");
             for (int p = 0; p < 7; p++) printf(" %10s", names[p]);
             printf("\n");
             for (size_t i = 1; i < N_ISAS; i++) {
@@ -147,10 +168,11 @@ int main(int argc, char **argv)
                     enum { ROUNDS = 41 };
                     double t[7][ROUNDS];
                     int ok[7];
+                    /* Beyond what the paths take, the merges stop at 8192
+                     * and the radixes start at 64: too slow there to matter. */
                     for (int p = 0; p < 7; p++)
-                        ok[p] = !((p == 0 && (kind == 1 ? l > 2048 : l > 16384)) ||
-                                  (p == 1 && l > 8192) || (p >= 2 && l < 64) ||
-                                  (p >= 4 && (kind == 1 || l < 257 || l > (131072u >> (p - 4)))));
+                        ok[p] = sm__argsort_path_takes(kind != KIND_NOISE, p, l) &&
+                                !(p == 1 && l > 8192) && !(p >= 2 && p <= 3 && l < 64);
                     for (int round = 0; round < ROUNDS; round++)
                         for (int p = 0; p < 7; p++)
                             if (ok[p]) t[p][round] = time_trial(&isas[i], l, kind, p);
@@ -172,10 +194,9 @@ int main(int argc, char **argv)
 
     static const size_t ls[] = { 49, 196, 576, 1024, 1568, 4096, 16384, 65536 };
     static const double target[] = { 55, 170, 1600, 3200, 5000, 14000, 50000, 240000 };
-    for (int kind = 0; kind < 2; kind++) {
-        printf("%s, ns/row (x faster than scalar); AVX-512 target%s\n%6s %8s",
-               kind ? "float keys uniform in [0,1)" : "noise (24-bit)", kind ? " x2" : "", "L",
-               "target");
+    for (int kind = 0; kind < N_KINDS; kind++) {
+        printf("%s keys, ns/row (x faster than scalar); AVX-512 target%s\n%6s %8s",
+               kind_names[kind], kind ? " x2" : "", "L", "target");
         for (size_t i = 0; i < N_ISAS; i++)
             if (supported(&isas[i])) printf(" %16s", isas[i].name);
         printf("\n");

@@ -304,12 +304,11 @@ static void SA(noise_packed)(const float *keys, size_t l, uint32_t *idx, void *s
 }
 
 /* One row by a chosen path (kind 0: noise, 1: float keys; path 0: packed
- * uint32 network (floats: l <= 2048 only); 1: uint64 network and merges; 2: radix
- * with wide digits; 3: radix with 8-bit digits; noise, 4 + extra:
- * SA(noise_buckets)). The kernels below pick the
- * path by length; the timing tool calls this to measure the cut-overs. */
-void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int path,
-                      uint32_t *idx, void *scratch);
+ * uint32 network; 1: uint64 network and merges; 2: radix with wide digits;
+ * 3: radix with 8-bit digits; noise, 4 + extra: SA(noise_buckets)), at the
+ * lengths sm__argsort_path_takes allows. The kernels below pick the path by
+ * length; the tests run every path and the timing tool measures the
+ * cut-overs through this. */
 void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int path,
                       uint32_t *idx, void *scratch)
 {
