@@ -136,8 +136,9 @@ void sm__avx512_argsort_path(const float *keys, size_t l, int kind, int descendi
                              uint32_t *idx, void *scratch);
 
 /* Whether that path takes a row of l keys: the packed uint32 path up to 2048
- * float keys (its scratch) or 16384 noise keys (tested so far), the uint64
- * merges and both radixes any row, noise buckets with extra = path - 4 (0..2)
+ * float keys (its scratch) or 16384 noise keys (the scratch would allow more;
+ * no ISA packs noise rows past 8191), the uint64 merges and both radixes any
+ * row, noise buckets with extra = path - 4 (0..2)
  * bits from 257 keys up to 2^17 >> extra (their counters and pads must fit
  * the scratch's fixed part); float keys have no bucket path. */
 static inline int sm__argsort_path_takes(int kind, int path, size_t l)
