@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "floats.h" /* bench_floats: arbitrary keys */
 #include "gbench_c.h"
 #include "kernels.h"
 #include "simdmask.h"
@@ -76,7 +77,6 @@ enum bench_keys { KEYS_NOISE, KEYS_F32 };
 
 /* Deterministic test data from a fixed seed. */
 void bench_noise(float *out, size_t n_rows, size_t l, uint64_t row0);   /* generator values */
-void bench_floats(float *out, size_t count, uint64_t seed);             /* arbitrary keys */
 
 /* gbench_c's register with a printf-formatted name. Benchmarks on one thread
  * keep Google Benchmark's default, the thread's CPU time: on a shared

@@ -135,16 +135,26 @@ void sm__avx2_argsort_path(const float *keys, size_t l, int kind, int descending
 void sm__avx512_argsort_path(const float *keys, size_t l, int kind, int descending, int path,
                              uint32_t *idx, void *scratch);
 
-/* Whether that path takes a row of l keys: the packed uint32 path up to 2048
- * float keys (its scratch) or 16384 noise keys (the scratch would allow more;
- * no ISA packs noise rows past 8191), the uint64 merges and both radixes any
- * row, noise buckets with extra = path - 4 (0..2)
- * bits from 257 keys up to 2^17 >> extra (their counters and pads must fit
- * the scratch's fixed part); float keys have no bucket path. */
+/* The longest rows of the x86 argsort paths with a bound: packed uint32 float
+ * keys (their scratch), packed noise (the scratch would allow more; no ISA
+ * packs noise rows past 8191), and noise buckets with no extra bits, >> extra
+ * with extra bits (where every ISA's counters and pads fit the scratch's
+ * fixed part). argsort_tmpl.h asserts the packed cut-overs against these; an
+ * ISA's own buckets are bounded by its scratch assertion there (AVX2's
+ * buckets with one extra bit reach 2^17). */
+#define SM__ARGSORT_PACKED_F32_MAX 2048u
+#define SM__ARGSORT_PACKED_NOISE_MAX 16384u
+#define SM__ARGSORT_BUCKETS_MAX 131072u
+
+/* Whether that path takes a row of l keys: the packed uint32 path and noise
+ * buckets with extra = path - 4 (0..2) bits (from 257 keys) within the
+ * bounds above, the uint64 merges and both radixes any row; float keys have
+ * no bucket path. */
 static inline int sm__argsort_path_takes(int kind, int path, size_t l)
 {
-    if (path == 0) return l <= (kind ? 2048u : 16384u);
-    if (path >= 4) return !kind && path <= 6 && l >= 257 && l <= (131072u >> (path - 4));
+    if (path == 0) return l <= (kind ? SM__ARGSORT_PACKED_F32_MAX : SM__ARGSORT_PACKED_NOISE_MAX);
+    if (path >= 4)
+        return !kind && path <= 6 && l >= 257 && l <= (SM__ARGSORT_BUCKETS_MAX >> (path - 4));
     return path >= 1;
 }
 

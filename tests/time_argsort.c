@@ -14,14 +14,14 @@
  * disturbed by other work on a shared machine) over a set of distinct
  * rows (>= 1 MiB of keys, so caches hold what a masking step would hold).
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "simdmask.h"
+#include "../bench/floats.h"
 #include "kernels.h"
+#include "simdmask.h"
 
 typedef void (*path_fn)(const float *, size_t, int, int, int, uint32_t *, void *);
 
@@ -70,33 +70,22 @@ static void *scratch;
 static size_t n_rows;
 
 /* Kinds of keys: noise k * 2^-24; floats uniform in [0, 1) with full
- * mantissas; floats as the benchmark suite's (bench/common.c): both signs,
- * magnitudes log-uniform over 2^-20 .. 2^20, 1 in 64 a repeat, 1 in 512 each
- * NaN, -0 and +0. */
+ * mantissas; the benchmark suite's float keys (bench_floats: both signs,
+ * magnitudes log-uniform over 2^-20 .. 2^20, repeats, NaN, +-0). */
 enum { KIND_NOISE, KIND_UNIFORM, KIND_LOGU, N_KINDS };
 static const char *const kind_names[] = { "noise", "uniform", "logu" };
-
-static float key_of(int kind, size_t i, const float *row)
-{
-    uint64_t r = rnd();
-    if (kind == KIND_NOISE) return (float)(r >> 40) * (1.0f / 16777216.0f);
-    if (kind == KIND_UNIFORM) return (float)((double)(r >> 11) * (1.0 / 9007199254740992.0));
-    unsigned pick = (unsigned)(r >> 55);
-    if (pick == 0) return __builtin_nanf("");
-    if (pick == 1) return -0.0f;
-    if (pick == 2) return 0.0f;
-    if ((pick & 63) == 3 && i > 0) return row[(r & 0xFFFFFFu) % i];
-    float m = (float)(r & 0xFFFFFF) * 0x1p-24f + 0.5f;
-    int e = (int)((r >> 24) % 41) - 20;
-    return (r >> 54 & 1 ? -m : m) * exp2f((float)e);
-}
 
 static void fill(size_t l, int kind)
 {
     n_rows = (1u << 18) / l + 1;
     if (n_rows > 256) n_rows = 256;
-    for (size_t r = 0; r < n_rows; r++)
-        for (size_t i = 0; i < l; i++) keys[r * l + i] = key_of(kind, i, keys + r * l);
+    if (kind == KIND_LOGU) {
+        bench_floats(keys, n_rows * l, 1);
+        return;
+    }
+    for (size_t i = 0; i < n_rows * l; i++)
+        keys[i] = kind == KIND_NOISE ? (float)(rnd() >> 40) * (1.0f / 16777216.0f)
+                                     : (float)((double)(rnd() >> 11) * (1.0 / 9007199254740992.0));
 }
 
 /* ns per row over one trial of >= 1 ms; path < 0: the kernel's own choice. */

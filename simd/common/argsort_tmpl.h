@@ -126,7 +126,7 @@ static inline int SA(index_bits)(size_t l)
 }
 
 /* Keys (key << 32 | i, ISA bias applied) in a[0 .. l), padded by the
- * caller (SA_FILL64), sorted as uint64 into idx. */
+ * caller (SA_FILL with s64_pad), sorted as uint64 into idx. */
 static void SA(sort64)(uint64_t *a, size_t l, uint32_t *idx)
 {
     size_t n = s64_padded(l);
@@ -356,12 +356,14 @@ _Static_assert(4 * (2 + SA_W32) * SA_NOISE_BUCKETS_MAX + 4 * SA_W32 + 64 <= SM__
                "the noise buckets' counters and pads overflow the argsort scratch");
 /* The packed path's two arrays of at most l + 255 uint32 are within
  * SM__ARGSORT_SCRATCH at any length, but it is tested up to 16384 only. */
-_Static_assert(SA_NOISE_U32_MAX <= 16384, "the packed noise path is tested up to 16384");
+_Static_assert(SA_NOISE_U32_MAX <= SM__ARGSORT_PACKED_NOISE_MAX,
+               "the packed noise path is tested up to SM__ARGSORT_PACKED_NOISE_MAX");
 /* Scratch of SA(f32_packed): the packed values and their merge scratch (2 x
  * (l + 256) uint32), the order keys (l uint32) and a run's uint64 sort (2 x
  * (l + 128) uint64), 28 l + 4104 bytes, within SM__ARGSORT_SCRATCH for l <=
  * 3775. */
-_Static_assert(SA_F32_SMALL_MAX <= 2048, "packed float keys need l <= 2048");
+_Static_assert(SA_F32_SMALL_MAX <= SM__ARGSORT_PACKED_F32_MAX,
+               "packed float keys need l <= SM__ARGSORT_PACKED_F32_MAX");
 
 void SA(argsort_noise)(const float *noise, size_t l, uint32_t *idx, void *scratch)
 {
