@@ -98,9 +98,15 @@ SM__INLINE void SA(radix_n)(const uint32_t *keys, size_t l, const int bits, cons
     }
 }
 
-/* wide: 12-bit (24-bit keys) or 11-bit (32-bit keys) digits; else 8-bit. */
-static void SA(radix)(const uint32_t *keys, size_t l, int key_bits, int wide, uint32_t *idx,
-                      void *scratch)
+/* wide: 12-bit (24-bit keys) or 11-bit (32-bit keys) digits; else 8-bit.
+ * Out of line and on a 64-byte line: the radix loops' speed depends on where
+ * they fall against 64-byte lines, and inlined into SA(argsort_path) that
+ * differed by ISA and by program. Benchmark suite's float keys, us per row at
+ * L = 16384 / 65536, inlined against this, both builds in turn, three rounds:
+ * AVX-512 65 / 259 against 53 / 215; AVX2 53 / 222 against 53 / 215. */
+__attribute__((noinline, aligned(64))) static void SA(radix)(const uint32_t *keys, size_t l,
+                                                             int key_bits, int wide,
+                                                             uint32_t *idx, void *scratch)
 {
     if (key_bits == 24) {
         if (wide) SA(radix_n)(keys, l, 12, 2, idx, scratch);
