@@ -15,8 +15,10 @@
 #include <stdint.h>
 
 /* Scratch an argsort kernel may use for a row of l keys, in bytes, aligned to
- * 64: two (key, index) uint64 arrays plus 3 radix histograms of 2^12 uint32. */
-#define SM__ARGSORT_SCRATCH(l) (16 * (size_t)(l) + 3 * 4096 * 4 + 256)
+ * 64: two (key, index) uint64 arrays plus 3 radix histograms of 2^12 uint32,
+ * and 4 KiB more for the packed float path's 28 l + 4104 bytes up to l =
+ * SM__ARGSORT_PACKED_F32_MAX (asserted in argsort_tmpl.h). */
+#define SM__ARGSORT_SCRATCH(l) (16 * (size_t)(l) + 3 * 4096 * 4 + 4096 + 256)
 
 struct sm_kernels {
     const char *name;
@@ -136,13 +138,13 @@ void sm__avx512_argsort_path(const float *keys, size_t l, int kind, int descendi
                              uint32_t *idx, void *scratch);
 
 /* The longest rows of the x86 argsort paths with a bound: packed uint32 float
- * keys (their scratch), packed noise (the scratch would allow more; no ISA
+ * keys (SM__ARGSORT_SCRATCH holds their scratch up to here), packed noise (the scratch would allow more; no ISA
  * packs noise rows past 8191), and noise buckets with no extra bits, >> extra
  * with extra bits (where every ISA's counters and pads fit the scratch's
  * fixed part). argsort_tmpl.h asserts the packed cut-overs against these; an
  * ISA's own buckets are bounded by its scratch assertion there (AVX2's
  * buckets with one extra bit reach 2^17). */
-#define SM__ARGSORT_PACKED_F32_MAX 2048u
+#define SM__ARGSORT_PACKED_F32_MAX 4096u
 #define SM__ARGSORT_PACKED_NOISE_MAX 16384u
 #define SM__ARGSORT_BUCKETS_MAX 131072u
 

@@ -76,8 +76,9 @@ static float from_bits(uint32_t u)
     return f;
 }
 
-/* PAT_LOWBITS: floats that differ only in their last 8 bits, in few groups
- * (the runs the short-row float path must repair, short and long); noise
+/* PAT_LOWBITS: floats that differ only in their last 8 bits, in few groups,
+ * and one infinity (so that the row's span is wide and the groups are runs
+ * that the packed float path must repair, short and long, up to l - 1); noise
  * keys in runs of three consecutive indices that share all but their low 6
  * bits, those falling within the run (the runs the packed noise path must
  * repair, whose packing drops up to 6 low bits). */
@@ -127,6 +128,7 @@ static void fill_f32(float *x, size_t l, int pattern)
             /* Groups: denormals, both signs, ordinary values. */
             uint32_t g = (uint32_t)(rnd() % groups) * 0x01234500u + (seed & 0x80000000u);
             f = from_bits((kind == 0 ? (g & 0x80000000u) : g + 0x3F000000u) | (uint32_t)(rnd() & 0xFF));
+            if (i == l / 2) f = seed & 1 ? INFINITY : -INFINITY;
             break;
         }
         case PAT_FEW: f = from_bits(specials[rnd() % 5 + (kind == 0 ? 0 : 7)]); break;
@@ -308,8 +310,8 @@ START_TEST(every_path)
     const struct isa *isa = &isas[_i];
     if (skip(isa) || !isa->path) return;
     static const size_t ls[] = { 1, 2, 15, 16, 17, 33, 49, 100, 196, 255, 256, 257, 300, 384, 513,
-                                 576, 769, 1024, 1025, 1568, 2049, 3000, 4097, 8193, 16383, 16384,
-                                 32768, 65536, 131072 };
+                                 576, 769, 1024, 1025, 1568, 2049, 3000, 3969, 4096, 4097, 8193,
+                                 16383, 16384, 32768, 65536, 131072 };
     struct bufs b = alloc_bufs(131072);
     rng_state = 4;
     for (int f32 = 0; f32 < 2; f32++)

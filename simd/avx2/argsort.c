@@ -151,16 +151,19 @@ static inline __m256i avx2_pack_noise_tail(const float *keys, size_t i0, size_t 
  *          L=65536: +1 138894 / 155933, +0 151735 / 168026, radix12 163183
  *          / 181741; L=131072: +1 337605, +0 308175 / 345456, radix12
  *          343112 / 428552.
- *   floats L=196: packed 394, uint64 670; L=576 (packed floats repaired up
- *          to 2048): packed 1174, uint64 merges 2844, radix8 3366; L=1024:
- *          packed 2377, merges 5318, radix8 5567; L=1568: packed 6239,
- *          radix11 7742; L=2048: 11504 / 13506. */
+ *   floats L=196: packed 394, uint64 670; L=576: packed 1174, uint64
+ *          merges 2844, radix8 3366; once the packed keys were offset from
+ *          the row's smallest (keys uniform in [0, 1) / the benchmark
+ *          suite's keys): L=1024: packed 2954 / 2058, merges 7113 / 5156,
+ *          radix11 8125 / 5226; L=2048: packed 6482 / 4893, radix11 12845 /
+ *          8723; L=3072: 11777 / 8252 against 18066 / 11683; L=4096: 16389
+ *          / 12227 against 22902 / 14818. */
 #define SA(x) sm__avx2_##x
 #define SA_S64_BIAS 0x8000000000000000u
 #define SA_NOISE_U32_MAX 2048
 #define SA_NOISE_BUCKET_EXTRA 1
 #define SA_NOISE_WIDE_MIN 131073
 #define SA_F32_NET_MAX 0
-#define SA_F32_SMALL_MAX 2048
-#define SA_F32_MERGE_MAX 2048
+#define SA_F32_SMALL_MAX 4096
+#define SA_F32_MERGE_MAX 4096
 #include "common/argsort_tmpl.h"

@@ -170,16 +170,20 @@ static inline __m512i avx512_pack_noise_tail(const float *keys, size_t i0, size_
  *          336125 / 527330 (4096 12-bit digits scatter to more lines than
  *          L1 holds; 512 buckets of ~256 keys sort in it).
  *   floats L=100: uint64 network 135, packed 137; L=196: packed 257, uint64
- *          313; L=576 (packed floats repaired up to 2048): packed 704, uint64
- *          merges 1074, radix8 3278; L=1024: packed 2277, merges 2421;
- *          L=1280: merges 3603, packed 4452; L=4096: merges 11927, radix11
- *          15811; L=8192: 29830 / 29613. */
+ *          313; L=576: packed 704, uint64 merges 1074, radix8 3278; once
+ *          the packed keys were offset from the row's smallest (keys
+ *          uniform in [0, 1) / the benchmark suite's keys): L=1568: packed
+ *          2753 / 2186, merges 4369 / 3666; L=2048: 3637 / 2868 against
+ *          5761 / 4804; L=3072: 6701 / 4901 against 10517 / 8232; L=4096:
+ *          9776 / 7083 against 14860 / 12015, radix11 23181 / 15280;
+ *          L=6144: merges 25608 / 20378, radix11 32862 / 21404; L=8192:
+ *          35171 / 27655 against 42416 / 27097. */
 #define SA(x) sm__avx512_##x
 #define SA_S64_BIAS 0u
 #define SA_NOISE_U32_MAX 8191
 #define SA_NOISE_BUCKET_EXTRA 0
 #define SA_NOISE_WIDE_MIN 131073
 #define SA_F32_NET_MAX 128
-#define SA_F32_SMALL_MAX 1024
+#define SA_F32_SMALL_MAX 4096
 #define SA_F32_MERGE_MAX 6144
 #include "common/argsort_tmpl.h"

@@ -178,22 +178,37 @@ static inline size_t SA(next_run)(const uint32_t *r, size_t l, uint32_t imask, s
     return l;
 }
 
-/* Float keys, l <= 2048: the order key's top 32 - ib bits << ib | index (ib
- * = max(8, ceil(log2 l)) index bits) sorted as uint32 (the noise kernel's
- * speed), then each run of equal top bits put in (full key, index) order:
- * insertion for short runs (random floats give runs of 1-2), a uint64 sort
- * of the run for long ones (denormals, keys that differ only in their last
- * bits), so no input costs much more than a uint64 sort. */
+/* Float keys, l <= 2048: the order key's offset from the row's smallest,
+ * its top 32 - ib bits << ib | index (ib = max(8, ceil(log2 l)) index bits),
+ * sorted as uint32 (the noise kernel's speed), then each run of equal top
+ * bits put in (full key, index) order: insertion for short runs, a uint64
+ * sort of the run for long ones (denormals, keys that differ only in their
+ * last bits), so no input costs much more than a uint64 sort. The offset
+ * keeps the bits that vary in the row: keys uniform in [0, 1) span about
+ * 2^27 order keys at L = 1568 (the smallest near 2^-11), so 21 top bits of
+ * the offset leave ~2 equal pairs a row where the order key's own top bits
+ * (sign and exponent all but equal) left ~100. */
 static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
 {
-    const uint32_t imask = (1u << SA(index_bits)(l)) - 1;
+    const int ib = SA(index_bits)(l);
+    const uint32_t imask = (1u << ib) - 1;
     size_t n = s32_padded(l);
     uint32_t *a = scratch, *full = a + 2 * n;
     uint64_t *run = (uint64_t *)(full + (l + 1) / 2 * 2);
-    for (size_t i = 0; i < l; i++) full[i] = SA(fkey)(keys[i], flip);
+    uint32_t lo = UINT32_MAX, hi = 0;
+    for (size_t i = 0; i < l; i++) {
+        uint32_t k = SA(fkey)(keys[i], flip);
+        full[i] = k;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    /* (k - lo) >> sh keeps 32 - ib bits and orders as k does. */
+    const uint32_t span = hi - lo;
+    const int span_bits = span ? 32 - __builtin_clz(span) : 0;
+    const int sh = span_bits > 32 - ib ? span_bits - (32 - ib) : 0;
     /* Pads above every real value but the largest possible one, which they
      * equal (indistinguishable, so harmless). */
-    SA_FILL(a, l, n, SA_W32, s32_pad, (full[i] & ~imask) | (uint32_t)i);
+    SA_FILL(a, l, n, SA_W32, s32_pad, ((full[i] - lo) >> sh << ib) | (uint32_t)i);
     const uint32_t *r = s32_sort(a, a + n, n);
     for (size_t i = 0; i < l; i++) idx[i] = r[i] & imask;
     size_t e;
@@ -354,7 +369,7 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
 /* Scratch of SA(noise_buckets), in uint32: 2 x nb counters (the second
  * rounded up to 16), the buckets padded to SA(padded) (<= 2l + SA_W32 nb) and
  * the largest bucket's sort scratch (<= 2l + SA_W32). SM__ARGSORT_SCRATCH's
- * 16 l bytes hold the 4l; its fixed 49408 bytes must hold the rest, 4 (2 +
+ * 16 l bytes hold the 4l; its fixed 53504 bytes must hold the rest, 4 (2 +
  * SA_W32) nb + 4 SA_W32 + 64 bytes, at the longest bucketed length (AVX-512:
  * 512 buckets at 2^17, 36992 bytes; AVX2 with +1: 1024, 41056). */
 #define SA_NOISE_BUCKETS_MAX (SA_POW2_CEIL(SA_NOISE_WIDE_MIN - 1) >> (8 - SA_NOISE_BUCKET_EXTRA))
@@ -366,8 +381,11 @@ _Static_assert(SA_NOISE_U32_MAX <= SM__ARGSORT_PACKED_NOISE_MAX,
                "the packed noise path is tested up to SM__ARGSORT_PACKED_NOISE_MAX");
 /* Scratch of SA(f32_packed): the packed values and their merge scratch (2 x
  * (l + 256) uint32), the order keys (l uint32) and a run's uint64 sort (2 x
- * (l + 128) uint64), 28 l + 4104 bytes, within SM__ARGSORT_SCRATCH for l <=
- * 3775. */
+ * (l + 128) uint64), at most 28 l + 4104 bytes: within SM__ARGSORT_SCRATCH
+ * from l = 0 (a constant part) to its bound, so at every length between. */
+_Static_assert(28 * (uint64_t)SM__ARGSORT_PACKED_F32_MAX + 4104 <=
+                   SM__ARGSORT_SCRATCH(SM__ARGSORT_PACKED_F32_MAX),
+               "the packed float path's scratch overflows the argsort scratch");
 _Static_assert(SA_F32_SMALL_MAX <= SM__ARGSORT_PACKED_F32_MAX,
                "packed float keys need l <= SM__ARGSORT_PACKED_F32_MAX");
 
