@@ -178,16 +178,17 @@ static inline size_t SA(next_run)(const uint32_t *r, size_t l, uint32_t imask, s
     return l;
 }
 
-/* Float keys, l <= 2048: the order key's offset from the row's smallest,
- * its top 32 - ib bits << ib | index (ib = max(8, ceil(log2 l)) index bits),
- * sorted as uint32 (the noise kernel's speed), then each run of equal top
- * bits put in (full key, index) order: insertion for short runs, a uint64
- * sort of the run for long ones (denormals, keys that differ only in their
- * last bits), so no input costs much more than a uint64 sort. The offset
- * keeps the bits that vary in the row: keys uniform in [0, 1) span about
- * 2^27 order keys at L = 1568 (the smallest near 2^-11), so 21 top bits of
- * the offset leave ~2 equal pairs a row where the order key's own top bits
- * (sign and exponent all but equal) left ~100. */
+/* Float keys, l <= SM__ARGSORT_PACKED_F32_MAX: the order key (above 256 keys
+ * its offset from the row's smallest), its top 32 - ib bits << ib | index
+ * (ib = max(8, ceil(log2 l)) index bits), sorted as uint32 (the noise
+ * kernel's speed), then each run of equal top bits put in (full key, index)
+ * order: insertion for short runs, a uint64 sort of the run for long ones
+ * (denormals, keys that differ only in their last bits), so no input costs
+ * much more than a uint64 sort. The offset keeps the bits that vary in the
+ * row: keys uniform in [0, 1) span about 2^27 order keys at L = 1568 (the
+ * smallest near 2^-11), so 21 top bits of the offset leave ~2 equal pairs a
+ * row where the order key's own top bits (sign and exponent all but equal)
+ * left ~100. */
 static void SA(f32_packed)(const float *keys, size_t l, uint32_t flip, uint32_t *idx, void *scratch)
 {
     const int ib = SA(index_bits)(l);
