@@ -141,9 +141,10 @@ void sm__avx512_argsort_path(const float *keys, size_t l, int kind, int descendi
  * keys (SM__ARGSORT_SCRATCH holds their scratch up to here), packed noise
  * (the scratch would allow more; no ISA packs noise rows past 8191), and
  * noise buckets with no extra bits, >> extra with extra bits (where every
- * ISA's counters and pads fit the scratch's fixed part). argsort_tmpl.h asserts the packed cut-overs against these; an
- * ISA's own buckets are bounded by its scratch assertion there (AVX2's
- * buckets with one extra bit reach 2^17). */
+ * ISA's counters and pads fit the scratch's fixed part). argsort_tmpl.h
+ * asserts the packed cut-overs against these; an ISA's own buckets are
+ * bounded by its scratch assertion there (AVX2's buckets with one extra bit
+ * reach 2^17). */
 #define SM__ARGSORT_PACKED_F32_MAX 4096u
 #define SM__ARGSORT_PACKED_NOISE_MAX 16384u
 #define SM__ARGSORT_BUCKETS_MAX 131072u

@@ -19,9 +19,9 @@
  *                      (the buckets' counters must fit the scratch below
  *                      it: asserted with SA(noise_buckets));
  *   SA_F32_NET_MAX     float keys up to this length: uint64 networks,
- *   SA_F32_SMALL_MAX   then up to this one (<= 2048): packed uint32 of
- *                      their top bits and the index, repaired
- *                      (SA(f32_packed));
+ *   SA_F32_SMALL_MAX   then up to this one (<= SM__ARGSORT_PACKED_F32_MAX):
+ *                      packed uint32 of their top bits and the index,
+ *                      repaired (SA(f32_packed));
  *   SA_F32_MERGE_MAX   then up to this one uint64 merges, and above it
  *                      LSD radix on 11-bit digits.
  *
@@ -378,9 +378,10 @@ void SA(argsort_path)(const float *keys, size_t l, int kind, int descending, int
 /* Scratch of SA(noise_buckets), in uint32: 2 x nb counters (the second
  * rounded up to 16), the buckets padded to SA(padded) (<= 2l + SA_W32 nb) and
  * the largest bucket's sort scratch (<= 2l + SA_W32). SM__ARGSORT_SCRATCH's
- * 16 l bytes hold the 4l; its fixed 53504 bytes must hold the rest, 4 (2 +
- * SA_W32) nb + 4 SA_W32 + 64 bytes, at the longest bucketed length (AVX-512:
- * 512 buckets at 2^17, 36992 bytes; AVX2 with +1: 1024, 41056). */
+ * 16 l bytes hold the 4l; its fixed part, SM__ARGSORT_SCRATCH(0) bytes, must
+ * hold the rest, 4 (2 + SA_W32) nb + 4 SA_W32 + 64 bytes, at the longest
+ * bucketed length (AVX-512: 512 buckets at 2^17, 36992 bytes; AVX2 with +1:
+ * 1024, 41056). */
 #define SA_NOISE_BUCKETS_MAX (SA_POW2_CEIL(SA_NOISE_WIDE_MIN - 1) >> (8 - SA_NOISE_BUCKET_EXTRA))
 _Static_assert(4 * (2 + SA_W32) * SA_NOISE_BUCKETS_MAX + 4 * SA_W32 + 64 <= SM__ARGSORT_SCRATCH(0),
                "the noise buckets' counters and pads overflow the argsort scratch");
