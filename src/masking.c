@@ -18,8 +18,12 @@ sm_status sm_len_keep(size_t l, double mask_ratio, size_t *len_keep)
     return SM_OK;
 }
 
-/* Per-row work: sort the noise, invert the permutation, write the outputs.
- * shuffle and restore are this thread's uint32 scratch rows. */
+/* Kept indices gathered per block of rows (16 KiB of uint32; see below). */
+#define SM__MASK_BLOCK_IDS 4096
+
+/* Per-row work but the gather: sort the noise, invert the permutation, write
+ * the index and mask outputs. shuffle and restore are this thread's uint32
+ * scratch rows. */
 struct row_job {
     const struct sm_kernels *k;
     const sm_masking *m;
@@ -60,10 +64,6 @@ static void mask_row(const struct row_job *j, size_t r, const float *noise, uint
             k->mask_f32(restore, l, (uint32_t)keep, (float *)m->mask + r * l);
         else
             k->mask_u8(restore, l, (uint32_t)keep, (uint8_t *)m->mask + r * l);
-    }
-    if (m->x_masked && keep) {
-        j->gather((const char *)m->x + r * l * m->row_bytes, m->row_bytes, shuffle, keep,
-                           (char *)m->x_masked + r * keep * m->row_bytes);
     }
 }
 
@@ -141,7 +141,27 @@ sm_status sm_random_masking(sm_masking *m)
      * philox noise without one is drawn row by row into thread scratch. */
     float *all_noise = NULL;
     bool own_noise = torch && !m->noise;
-    size_t row_scratch = SM__ARGSORT_SCRATCH(l) + 8 * l + (m->rng && !torch && !m->noise ? 4 * l : 0);
+    /* Rows go in blocks of up to SM__MASK_BLOCK_IDS kept indices: every row
+     * of a block is sorted and written first, then the block's x_masked rows
+     * are gathered in one kernel call (indices rebased to the block's first
+     * sample), so that the gather's prefetches run on from one sample into
+     * the next and no sort stalls the stream between them. AVX-512, one call
+     * per sample -> one per block, the two interleaved in one process, median
+     * of 41 rounds of 10 steps, ms: MAE ViT-B (256 x 196 tokens of 3 KiB, 49
+     * kept, streaming stores) 2.60 -> 2.44 (memcpy of x_masked 2.39); 64
+     * samples (plain stores) 0.487 -> 0.423; 256-byte tokens, 256 samples
+     * 0.249 -> 0.197, 1024 samples 1.17 -> 0.97; two threads, ViT-B, 1.70 ->
+     * 1.65. Blocks of 16384 indices made glibc give the scratch back to the
+     * system on every call (42 page faults a step at 256 samples, against 2). */
+    size_t gathered = m->x_masked ? len_keep : 0;
+    size_t block = gathered && gathered < SM__MASK_BLOCK_IDS ? SM__MASK_BLOCK_IDS / gathered : 1;
+    /* Each thread's rows in blocks of one size, so that threads end together. */
+    size_t per_thread = (n + t - 1) / t, blocks_each = (per_thread + block - 1) / block;
+    block = (per_thread + blocks_each - 1) / blocks_each;
+    if (block > UINT32_MAX / l) block = UINT32_MAX / l; /* row indices within a block */
+    size_t n_blocks = (n + block - 1) / block;
+    size_t row_scratch = SM__ARGSORT_SCRATCH(l) + 8 * l + 4 * block * gathered +
+                         (m->rng && !torch && !m->noise ? 4 * l : 0);
     size_t stride;
     char *scratch = sm__scratch(t, row_scratch, &stride);
     if (own_noise) all_noise = malloc(n * l * sizeof(float));
@@ -167,20 +187,29 @@ sm_status sm_random_masking(sm_masking *m)
         char *mine = scratch + stride * (size_t)omp_get_thread_num();
         uint32_t *shuffle = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
         uint32_t *restore = shuffle + l;
-        float *row_noise = (float *)(restore + l);
+        uint32_t *kept = restore + l;
+        float *row_noise = (float *)(kept + block * gathered);
 #pragma omp for schedule(static)
-        for (size_t r = 0; r < n; r++) {
-            const float *noise;
-            if (m->noise_in)
-                noise = m->noise_in + r * l;
-            else if (torch)
-                noise = (m->noise ? m->noise : all_noise) + r * l;
-            else {
-                float *dst = m->noise ? m->noise + r * l : row_noise;
-                k->philox_rows(m->rng->seed, m->rng->stream, row0 + r, 1, l, dst);
-                noise = dst;
+        for (size_t b = 0; b < n_blocks; b++) {
+            size_t r0 = b * block, r1 = r0 + block < n ? r0 + block : n;
+            for (size_t r = r0; r < r1; r++) {
+                const float *noise;
+                if (m->noise_in)
+                    noise = m->noise_in + r * l;
+                else if (torch)
+                    noise = (m->noise ? m->noise : all_noise) + r * l;
+                else {
+                    float *dst = m->noise ? m->noise + r * l : row_noise;
+                    k->philox_rows(m->rng->seed, m->rng->stream, row0 + r, 1, l, dst);
+                    noise = dst;
+                }
+                mask_row(&job, r, noise, shuffle, restore, mine);
+                uint32_t *q = kept + (r - r0) * gathered, base = (uint32_t)((r - r0) * l);
+                for (size_t j = 0; j < gathered; j++) q[j] = base + shuffle[j];
             }
-            mask_row(&job, r, noise, shuffle, restore, mine);
+            if (gathered)
+                job.gather((const char *)m->x + r0 * l * m->row_bytes, m->row_bytes, kept,
+                           (r1 - r0) * gathered, (char *)m->x_masked + r0 * gathered * m->row_bytes);
         }
     }
     if (m->rng && !torch) m->rng->row += n;

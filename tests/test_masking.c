@@ -391,6 +391,49 @@ START_TEST(backend_matches_scalar)
 }
 END_TEST
 
+/* Batches the step gathers in several blocks (of up to 4096 kept indices,
+ * rebased to each block's first sample), a row longer than a block, and
+ * thread counts that split the blocks differently: the SPEC's invariants,
+ * x_masked row by row from ids_shuffle, and the same bytes for every count. */
+START_TEST(gather_blocks)
+{
+    static const struct { size_t n, l; double ratio; } shapes[] = {
+        { 300, 196, 0.75 }, /* 49 kept: blocks of up to 83 rows */
+        { 37, 1100, 0.5 },  /* 550 kept: blocks of up to 7 rows */
+        { 3, 5000, 0.1 },   /* 4500 kept: one row a block */
+    };
+    t_rand r = { 0xD000 + (uint64_t)_i };
+    struct problem p;
+    make_problem(&r, &p, 10);
+    free_problem(&p);
+    p.n = shapes[_i].n, p.l = shapes[_i].l, p.ratio = shapes[_i].ratio, p.row_bytes = 12;
+    T_OK(sm_len_keep(p.l, p.ratio, &p.keep));
+    p.source = 0, p.noise_in = NULL;
+    T_OK(sm_rng_init(&p.rng, SM_RNG_PHILOX, 9, 1));
+    p.x = malloc(p.n * p.l * p.row_bytes);
+    for (size_t i = 0; i < p.n * p.l * p.row_bytes; i++) p.x[i] = (unsigned char)t_next(&r);
+    struct outputs first;
+    alloc_outputs(&p, SM_INDEX_I64, SM_MASK_F32, &first);
+    const int counts[] = { 1, 2, 3 };
+    for (int t = 0; t < 3; t++) {
+        struct outputs o;
+        sm_rng after;
+        T_OK(sm_set_num_threads(counts[t]));
+        alloc_outputs(&p, SM_INDEX_I64, SM_MASK_F32, &o);
+        run(&p, SM_INDEX_I64, SM_MASK_F32, 0, &o, &after);
+        check_invariants(&p, &o, &after, 0xD000 + (uint64_t)_i);
+        if (t == 0)
+            memcpy(first.x_masked, o.x_masked, p.n * p.keep * p.row_bytes);
+        else
+            T_MEM_EQ(o.x_masked, first.x_masked, p.n * p.keep * p.row_bytes);
+        free_outputs(&o);
+    }
+    T_OK(sm_set_num_threads(0));
+    free_outputs(&first);
+    free_problem(&p);
+}
+END_TEST
+
 Suite *sm_test_suite(void)
 {
     Suite *s = suite_create("masking");
@@ -401,6 +444,7 @@ Suite *sm_test_suite(void)
         { "unshuffle", unshuffle_restores, 1 },
         { "len_keep", len_keep_edges, 1 },
         { "vs_scalar", backend_matches_scalar, 1 },
+        { "gather_blocks", gather_blocks, 3 },
     };
     t_add_cases(s, tests, sizeof tests / sizeof tests[0]);
     return s;
