@@ -257,6 +257,10 @@ SM_API const char *sm_cpu_feature_name(uint32_t bit);
 SM_API sm_status sm_set_num_threads(int n);
 SM_API int sm_get_num_threads(void);
 
+/* Entry points keep their scratch memory (up to 4 MiB) in the calling thread
+ * for its next call, and free it when the thread exits; this frees it now. */
+SM_API void sm_free_thread_cache(void);
+
 /* ------------------------------------------------------------------ seeds
  * Masked softmax, focus-range masking, patchify, position embeddings and the
  * MAE loss (SPEC sections 1, 5, 6). */

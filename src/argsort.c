@@ -31,7 +31,7 @@ sm_status sm_argsort(const float *keys, size_t n_rows, size_t l, sm_order order,
     const struct sm_kernels *k = sm__active();
     int t = sm__threads_for(n_rows, l * 64);
     size_t need = SM__ARGSORT_SCRATCH(l) + (index_type == SM_INDEX_I64 ? 4 * l : 0), stride;
-    char *scratch = sm__scratch(t, need, &stride);
+    char *scratch = sm__scratch(t, need, 0, &stride);
     if (!scratch) return sm__fail(SM_ENOMEM, "cannot allocate %zu bytes of sort scratch", need);
     int desc = order == SM_DESCENDING;
 

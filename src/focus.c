@@ -122,7 +122,7 @@ sm_status sm_focus_masking(sm_masking *m, const sm_focus *focus)
     const struct sm_kernels *k = sm__active();
     float *noise = malloc(bytes), *keys = noise + nl;
     size_t stride;
-    void *scratch = sm__scratch(1, SM__ARGSORT_SCRATCH(l) + 4 * l, &stride);
+    void *scratch = sm__scratch(1, SM__ARGSORT_SCRATCH(l) + 4 * l, 0, &stride);
     if (!noise || !scratch) {
         free(noise);
         sm__scratch_free(scratch);

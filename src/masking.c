@@ -163,13 +163,9 @@ sm_status sm_random_masking(sm_masking *m)
     size_t row_scratch = SM__ARGSORT_SCRATCH(l) + 8 * l + 4 * block * gathered +
                          (m->rng && !torch && !m->noise ? 4 * l : 0);
     size_t stride;
-    char *scratch = sm__scratch(t, row_scratch, &stride);
-    if (own_noise) all_noise = malloc(n * l * sizeof(float));
-    if (!scratch || (own_noise && !all_noise)) {
-        sm__scratch_free(scratch);
-        free(all_noise);
-        return sm__fail(SM_ENOMEM, "cannot allocate masking scratch");
-    }
+    char *scratch = sm__scratch(t, row_scratch, own_noise ? n * l * sizeof(float) : 0, &stride);
+    if (!scratch) return sm__fail(SM_ENOMEM, "cannot allocate masking scratch");
+    if (own_noise) all_noise = (float *)(scratch + (size_t)t * stride);
 
     if (torch) {
         float *dst = m->noise ? m->noise : all_noise;
@@ -213,7 +209,6 @@ sm_status sm_random_masking(sm_masking *m)
         }
     }
     if (m->rng && !torch) m->rng->row += n;
-    free(all_noise);
     sm__scratch_free(scratch);
     m->len_keep = len_keep;
     return SM_OK;

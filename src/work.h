@@ -31,8 +31,10 @@ sm_status sm__check_align(const char *name, const void *p, size_t align);
 /* SM_EALIAS if an output span overlaps any other span. */
 sm_status sm__check_spans(const struct sm__span *s, size_t n);
 
-/* 64-byte aligned per-thread scratch: threads x bytes, rounded up. */
-void *sm__scratch(int threads, size_t bytes, size_t *stride);
+/* 64-byte aligned scratch: threads parts of bytes each (rounded up to *stride),
+ * then extra bytes at threads x *stride. Reuses the calling thread's kept
+ * block when it is large enough (see work.c); NULL when out of memory. */
+void *sm__scratch(int threads, size_t bytes, size_t extra, size_t *stride);
 void sm__scratch_free(void *p);
 
 /* First index of idx[count] (int32 or int64) outside [0, limit), or -1. */
