@@ -148,6 +148,9 @@ sm_status sm_focus_masking(sm_masking *m, const sm_focus *focus)
             for (size_t j = 0; j < len_mask; j++) noise[r * l + idx[j]] = 1.1f;
         }
     }
+    /* Given back first, so that the masking below takes this thread's kept
+     * scratch (src/work.c) rather than a fresh block beside it. */
+    sm__scratch_free(scratch);
     sm_masking mm = *m;
     mm.rng = NULL;
     mm.noise_in = noise;
@@ -157,6 +160,5 @@ sm_status sm_focus_masking(sm_masking *m, const sm_focus *focus)
         m->len_keep = mm.len_keep;
     }
     free(noise);
-    sm__scratch_free(scratch);
     return st;
 }

@@ -29,8 +29,6 @@ struct row_job {
     const sm_masking *m;
     size_t len_keep;
     bool generated; /* noise holds 24-bit generator values */
-    /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
-    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out);
 };
 
 static void mask_row(const struct row_job *j, size_t r, const float *noise, uint32_t *shuffle,
@@ -151,8 +149,9 @@ sm_status sm_random_masking(sm_masking *m)
      * kept, streaming stores) 2.60 -> 2.44 (memcpy of x_masked 2.39); 64
      * samples (plain stores) 0.487 -> 0.423; 256-byte tokens, 256 samples
      * 0.249 -> 0.197, 1024 samples 1.17 -> 0.97; two threads, ViT-B, 1.70 ->
-     * 1.65. Blocks of 16384 indices made glibc give the scratch back to the
-     * system on every call (42 page faults a step at 256 samples, against 2). */
+     * 1.65. Blocks of 16384 indices, tried before the scratch was kept between
+     * calls (src/work.c), made glibc give it back to the system on every call
+     * (42 page faults a step at 256 samples, against 2). */
     size_t gathered = m->x_masked ? len_keep : 0;
     size_t block = gathered && gathered < SM__MASK_BLOCK_IDS ? SM__MASK_BLOCK_IDS / gathered : 1;
     /* Each thread's rows in blocks of one size, so that threads end together. */
@@ -174,9 +173,12 @@ sm_status sm_random_masking(sm_masking *m)
         memcpy(m->noise, m->noise_in, n * l * sizeof(float));
     }
 
-    struct row_job job = { k, m, len_keep, m->rng != NULL, k->gather_rows_u32 };
+    struct row_job job = { k, m, len_keep, m->rng != NULL };
+    /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
+    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out) =
+        k->gather_rows_u32;
     if (m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) && k->gather_rows_u32_nt)
-        job.gather = k->gather_rows_u32_nt;
+        gather = k->gather_rows_u32_nt;
     uint64_t row0 = m->rng ? m->rng->row : 0;
 #pragma omp parallel num_threads(t)
     {
@@ -200,12 +202,13 @@ sm_status sm_random_masking(sm_masking *m)
                     noise = dst;
                 }
                 mask_row(&job, r, noise, shuffle, restore, mine);
-                uint32_t *q = kept + (r - r0) * gathered, base = (uint32_t)((r - r0) * l);
+                uint32_t *q = kept + (r - r0) * gathered;
+                uint32_t base = (uint32_t)((r - r0) * l);
                 for (size_t j = 0; j < gathered; j++) q[j] = base + shuffle[j];
             }
             if (gathered)
-                job.gather((const char *)m->x + r0 * l * m->row_bytes, m->row_bytes, kept,
-                           (r1 - r0) * gathered, (char *)m->x_masked + r0 * gathered * m->row_bytes);
+                gather((const char *)m->x + r0 * l * m->row_bytes, m->row_bytes, kept,
+                       (r1 - r0) * gathered, (char *)m->x_masked + r0 * gathered * m->row_bytes);
         }
     }
     if (m->rng && !torch) m->rng->row += n;

@@ -26,8 +26,8 @@ sm_status sm__check_align(const char *name, const void *p, size_t align)
  * the heap's top and back (a brk and its page faults a call), which on the
  * 2-core VM took a masking step of 256 x 196 tokens of 256 bytes from 0.20 ms
  * on one thread to 0.70 ms on two (51 page faults a step against 1.3). A
- * block in use (a nested call) is not shared: the inner call allocates its
- * own. The kept block is freed when the thread exits (the library is linked
+ * block in use is never handed out twice: a call made while it is (none of
+ * the entry points does so) allocates its own. The kept block is freed when the thread exits (the library is linked
  * -z nodelete, so the destructor outlives dlclose) or by
  * sm_free_thread_cache. */
 #define SM__SCRATCH_KEEP ((size_t)4 << 20)
@@ -65,9 +65,11 @@ static void cache_drop(void)
 void *sm__scratch(int threads, size_t bytes, size_t extra, size_t *stride)
 {
     size_t s = (bytes + 63) & ~(size_t)63, total;
-    if (s < bytes || !sm__mul(s, (size_t)threads, &total) || total + extra < total) return NULL;
+    /* room for extra and for rounding total up to 64 KiB below */
+    if (s < bytes || !sm__mul(s, (size_t)threads, &total) || total > SIZE_MAX - 65536 ||
+        extra > SIZE_MAX - 65536 - total)
+        return NULL;
     total += extra;
-    if (total > SIZE_MAX - 65536) return NULL; /* rounded up below */
     *stride = s;
     if (!total) total = 64;
     if (cache.busy || total > SM__SCRATCH_KEEP) return aligned_alloc(64, (total + 63) & ~(size_t)63);
