@@ -1,9 +1,36 @@
-#include <omp.h>
-
 #include "work.h"
 
-/* Per-thread scratch of a row sort: the kernel's scratch, then l uint32
- * indices when the caller wants int64 (sorted as uint32, then widened). */
+/* Rows [begin, end) of sm_argsort, on one thread. Per-thread scratch of a row
+ * sort: the kernel's scratch, then l uint32 indices when the caller wants
+ * int64 (sorted as uint32, then widened). */
+struct sort_job {
+    const struct sm_kernels *k;
+    const float *keys;
+    void *indices;
+    size_t l;
+    int desc;
+    bool i64;
+    char *scratch;
+    size_t stride;
+};
+
+static void sort_rows(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct sort_job *j = ctx;
+    size_t l = j->l;
+    char *mine = j->scratch + j->stride * (size_t)thread;
+    uint32_t *tmp_idx = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
+    for (size_t r = begin; r < end; r++) {
+        const float *row = j->keys + r * l;
+        if (!j->i64) {
+            j->k->argsort_f32(row, l, j->desc, (uint32_t *)j->indices + r * l, mine);
+        } else {
+            j->k->argsort_f32(row, l, j->desc, tmp_idx, mine);
+            j->k->widen_u32_i64(tmp_idx, l, (int64_t *)j->indices + r * l);
+        }
+    }
+}
+
 sm_status sm_argsort(const float *keys, size_t n_rows, size_t l, sm_order order,
                      sm_index_type index_type, void *indices)
 {
@@ -35,21 +62,8 @@ sm_status sm_argsort(const float *keys, size_t n_rows, size_t l, sm_order order,
     if (!scratch) return sm__fail(SM_ENOMEM, "cannot allocate %zu bytes of sort scratch", need);
     int desc = order == SM_DESCENDING;
 
-#pragma omp parallel num_threads(t)
-    {
-        char *mine = scratch + stride * (size_t)omp_get_thread_num();
-        uint32_t *tmp_idx = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
-#pragma omp for schedule(static)
-        for (size_t r = 0; r < n_rows; r++) {
-            const float *row = keys + r * l;
-            if (index_type == SM_INDEX_I32) {
-                k->argsort_f32(row, l, desc, (uint32_t *)indices + r * l, mine);
-            } else {
-                k->argsort_f32(row, l, desc, tmp_idx, mine);
-                k->widen_u32_i64(tmp_idx, l, (int64_t *)indices + r * l);
-            }
-        }
-    }
+    struct sort_job job = { k, keys, indices, l, desc, index_type == SM_INDEX_I64, scratch, stride };
+    sm__parallel(t, n_rows, sort_rows, &job);
     sm__scratch_free(scratch);
     return SM_OK;
 }

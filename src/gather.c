@@ -10,6 +10,31 @@ static sm_status bad_index(int64_t v, int dim, uint64_t size)
                     v, dim, size);
 }
 
+/* Samples [begin, end) of sm_gather_rows. */
+struct rows_job {
+    const char *src;
+    const void *idx;
+    char *out;
+    size_t l, k, row_bytes;
+    bool i32;
+    void (*g32)(const void *, size_t, const uint32_t *, size_t, void *);
+    void (*g64)(const void *, size_t, const int64_t *, size_t, void *);
+};
+
+static void gather_samples(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct rows_job *j = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
+        const char *s = j->src + i * j->l * j->row_bytes;
+        char *o = j->out + i * j->k * j->row_bytes;
+        if (j->i32)
+            j->g32(s, j->row_bytes, (const uint32_t *)j->idx + i * j->k, j->k, o);
+        else
+            j->g64(s, j->row_bytes, (const int64_t *)j->idx + i * j->k, j->k, o);
+    }
+}
+
 sm_status sm_gather_rows(const void *src, size_t n, size_t l, size_t row_bytes, const void *idx,
                          sm_index_type index_type, size_t k, void *out)
 {
@@ -38,21 +63,42 @@ sm_status sm_gather_rows(const void *src, size_t n, size_t l, size_t row_bytes, 
 
     const struct sm_kernels *kern = sm__active();
     bool nt = sm__use_nt(out_bytes, row_bytes);
-    void (*g32)(const void *, size_t, const uint32_t *, size_t, void *) =
-        nt && kern->gather_rows_u32_nt ? kern->gather_rows_u32_nt : kern->gather_rows_u32;
-    void (*g64)(const void *, size_t, const int64_t *, size_t, void *) =
-        nt && kern->gather_rows_i64_nt ? kern->gather_rows_i64_nt : kern->gather_rows_i64;
-    int t = sm__threads_for(n, k * row_bytes);
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        const char *s = (const char *)src + i * l * row_bytes;
-        char *o = (char *)out + i * k * row_bytes;
-        if (index_type == SM_INDEX_I32)
-            g32(s, row_bytes, (const uint32_t *)idx + i * k, k, o);
-        else
-            g64(s, row_bytes, (const int64_t *)idx + i * k, k, o);
-    }
+    struct rows_job job = {
+        .src = src, .idx = idx, .out = out, .l = l, .k = k, .row_bytes = row_bytes,
+        .i32 = index_type == SM_INDEX_I32,
+        .g32 = nt && kern->gather_rows_u32_nt ? kern->gather_rows_u32_nt : kern->gather_rows_u32,
+        .g64 = nt && kern->gather_rows_i64_nt ? kern->gather_rows_i64_nt : kern->gather_rows_i64,
+    };
+    sm__parallel(sm__threads_for(n, k * row_bytes), n, gather_samples, &job);
     return SM_OK;
+}
+
+/* Samples [begin, end) of sm_unshuffle. */
+struct unshuffle_job {
+    const char *x_masked;
+    const void *mask_token, *ids_restore;
+    char *out;
+    size_t l, len_keep, row_bytes;
+    bool i32;
+    void (*u32)(const void *, const void *, const uint32_t *, size_t, size_t, size_t, void *);
+    void (*u64)(const void *, const void *, const int64_t *, size_t, size_t, size_t, void *);
+};
+
+static void unshuffle_samples(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct unshuffle_job *j = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
+        /* x_masked may be NULL when len_keep is 0: NULL + 0 is undefined in C. */
+        const char *kept = j->len_keep ? j->x_masked + i * j->len_keep * j->row_bytes : NULL;
+        char *o = j->out + i * j->l * j->row_bytes;
+        if (j->i32)
+            j->u32(kept, j->mask_token, (const uint32_t *)j->ids_restore + i * j->l, j->l, j->len_keep,
+                   j->row_bytes, o);
+        else
+            j->u64(kept, j->mask_token, (const int64_t *)j->ids_restore + i * j->l, j->l, j->len_keep,
+                   j->row_bytes, o);
+    }
 }
 
 sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void *ids_restore,
@@ -86,21 +132,13 @@ sm_status sm_unshuffle(const void *x_masked, const void *mask_token, const void 
 
     const struct sm_kernels *k = sm__active();
     bool nt = sm__use_nt(out_bytes, row_bytes);
-    void (*u32)(const void *, const void *, const uint32_t *, size_t, size_t, size_t, void *) =
-        nt && k->unshuffle_u32_nt ? k->unshuffle_u32_nt : k->unshuffle_u32;
-    void (*u64)(const void *, const void *, const int64_t *, size_t, size_t, size_t, void *) =
-        nt && k->unshuffle_i64_nt ? k->unshuffle_i64_nt : k->unshuffle_i64;
-    int t = sm__threads_for(n, l * row_bytes);
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        /* x_masked may be NULL when len_keep is 0: NULL + 0 is undefined in C. */
-        const char *kept = len_keep ? (const char *)x_masked + i * len_keep * row_bytes : NULL;
-        char *o = (char *)out + i * l * row_bytes;
-        if (index_type == SM_INDEX_I32)
-            u32(kept, mask_token, (const uint32_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
-        else
-            u64(kept, mask_token, (const int64_t *)ids_restore + i * l, l, len_keep, row_bytes, o);
-    }
+    struct unshuffle_job job = {
+        .x_masked = x_masked, .mask_token = mask_token, .ids_restore = ids_restore, .out = out,
+        .l = l, .len_keep = len_keep, .row_bytes = row_bytes, .i32 = index_type == SM_INDEX_I32,
+        .u32 = nt && k->unshuffle_u32_nt ? k->unshuffle_u32_nt : k->unshuffle_u32,
+        .u64 = nt && k->unshuffle_i64_nt ? k->unshuffle_i64_nt : k->unshuffle_i64,
+    };
+    sm__parallel(sm__threads_for(n, l * row_bytes), n, unshuffle_samples, &job);
     return SM_OK;
 }
 

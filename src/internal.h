@@ -31,6 +31,12 @@ uint32_t sm__detect_cpu_features(void);
 /* Threads for a loop over `work` rows: 1 when the work is too small to split. */
 int sm__threads_for(size_t rows, size_t bytes_per_row);
 
+/* fn(ctx, begin, end, thread) over [0, n) split in contiguous ranges, one per
+ * thread (OpenMP's static schedule); thread < t indexes per-thread scratch.
+ * With t == 1 fn runs on the caller's thread without an OpenMP region. */
+typedef void sm__range_fn(void *ctx, size_t begin, size_t end, int thread);
+void sm__parallel(int t, size_t n, sm__range_fn *fn, void *ctx);
+
 /* a * b into *out; false on overflow. */
 static inline bool sm__mul(size_t a, size_t b, size_t *out)
 {

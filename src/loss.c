@@ -36,6 +36,41 @@ static void patch_stats(const sm_mae_loss *a, size_t i, struct stats *s)
     s->loss = l / (double)d;
 }
 
+/* Patches [begin, end) of sm_mae_loss_compute: their statistics, then their
+ * outputs (g0: the gradient's 2 / (d * sum(mask))). */
+struct loss_job {
+    const sm_mae_loss *a;
+    struct stats *s;
+    double g0;
+};
+
+static void stats_patches(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct loss_job *j = ctx;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) patch_stats(j->a, i, &j->s[i]);
+}
+
+static void write_patches(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct loss_job *j = ctx;
+    const sm_mae_loss *a = j->a;
+    const struct stats *s = j->s;
+    (void)thread;
+    for (size_t i = begin; i < end; i++) {
+        if (a->patch_loss) a->patch_loss[i] = (float)s[i].loss;
+        if (a->mean) a->mean[i] = (float)s[i].mean;
+        if (a->var) a->var[i] = (float)s[i].var;
+        if (a->grad) {
+            const float *tg = a->target + i * a->d, *p = a->pred + i * a->d;
+            float *g = a->grad + i * a->d;
+            double shift = a->norm_pix ? s[i].mean : 0.0, w = j->g0 * a->mask[i];
+            for (size_t k = 0; k < a->d; k++)
+                g[k] = (float)(w * ((double)p[k] - ((double)tg[k] - shift) * s[i].rstd));
+        }
+    }
+}
+
 sm_status sm_mae_loss_compute(const sm_mae_loss *a)
 {
     if (!a) return sm__fail(SM_EINVAL, "loss arguments are NULL");
@@ -82,29 +117,15 @@ sm_status sm_mae_loss_compute(const sm_mae_loss *a)
 
     struct stats *s = malloc(sb);
     if (!s) return sm__fail(SM_ENOMEM, "cannot allocate %zu bytes of patch statistics", sb);
-    int t = sm__threads_for(nl, a->d * 8);
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t i = 0; i < nl; i++) patch_stats(a, i, &s[i]);
+    struct loss_job job = { a, s, 0.0 };
+    sm__parallel(sm__threads_for(nl, a->d * 8), nl, stats_patches, &job);
 
     double total = 0.0;
     for (size_t i = 0; i < nl; i++) total += s[i].loss * a->mask[i];
     *a->loss = (float)(total / msum);
 
-    double g0 = 2.0 / ((double)a->d * msum);
-    t = a->grad ? sm__threads_for(nl, a->d * 12) : 1;
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t i = 0; i < nl; i++) {
-        if (a->patch_loss) a->patch_loss[i] = (float)s[i].loss;
-        if (a->mean) a->mean[i] = (float)s[i].mean;
-        if (a->var) a->var[i] = (float)s[i].var;
-        if (a->grad) {
-            const float *tg = a->target + i * a->d, *p = a->pred + i * a->d;
-            float *g = a->grad + i * a->d;
-            double shift = a->norm_pix ? s[i].mean : 0.0, w = g0 * a->mask[i];
-            for (size_t k = 0; k < a->d; k++)
-                g[k] = (float)(w * ((double)p[k] - ((double)tg[k] - shift) * s[i].rstd));
-        }
-    }
+    job.g0 = 2.0 / ((double)a->d * msum);
+    sm__parallel(a->grad ? sm__threads_for(nl, a->d * 12) : 1, nl, write_patches, &job);
     free(s);
     return SM_OK;
 }

@@ -1,5 +1,4 @@
 #include <math.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +122,52 @@ sm_status sm__masking_check(const sm_masking *m, size_t *len_keep)
     return sm__check_spans(spans, sizeof spans / sizeof spans[0]);
 }
 
+/* The masking step over blocks [b0, b1) of rows, on one thread. */
+struct block_job {
+    struct row_job row;
+    char *scratch;           /* per thread: sort scratch, shuffle, restore, kept, row noise */
+    size_t stride, block, gathered;
+    const float *all_noise;  /* torch noise drawn up front when there is no noise output */
+    bool torch;
+    uint64_t row0;           /* the philox row of sample 0 */
+    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out);
+};
+
+static void mask_blocks(void *ctx, size_t b0, size_t b1, int thread)
+{
+    const struct block_job *j = ctx;
+    const struct sm_kernels *k = j->row.k;
+    const sm_masking *m = j->row.m;
+    size_t n = m->n, l = m->l, block = j->block, gathered = j->gathered;
+    char *mine = j->scratch + j->stride * (size_t)thread;
+    uint32_t *shuffle = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
+    uint32_t *restore = shuffle + l;
+    uint32_t *kept = restore + l;
+    float *row_noise = (float *)(kept + block * gathered);
+    for (size_t b = b0; b < b1; b++) {
+        size_t r0 = b * block, r1 = r0 + block < n ? r0 + block : n;
+        for (size_t r = r0; r < r1; r++) {
+            const float *noise;
+            if (m->noise_in)
+                noise = m->noise_in + r * l;
+            else if (j->torch)
+                noise = (m->noise ? m->noise : j->all_noise) + r * l;
+            else {
+                float *dst = m->noise ? m->noise + r * l : row_noise;
+                k->philox_rows(m->rng->seed, m->rng->stream, j->row0 + r, 1, l, dst);
+                noise = dst;
+            }
+            mask_row(&j->row, r, noise, shuffle, restore, mine);
+            uint32_t *q = kept + (r - r0) * gathered;
+            uint32_t base = (uint32_t)((r - r0) * l);
+            for (size_t i = 0; i < gathered; i++) q[i] = base + shuffle[i];
+        }
+        if (gathered)
+            j->gather((const char *)m->x + r0 * l * m->row_bytes, m->row_bytes, kept,
+                      (r1 - r0) * gathered, (char *)m->x_masked + r0 * gathered * m->row_bytes);
+    }
+}
+
 sm_status sm_random_masking(sm_masking *m)
 {
     size_t len_keep;
@@ -173,44 +218,17 @@ sm_status sm_random_masking(sm_masking *m)
         memcpy(m->noise, m->noise_in, n * l * sizeof(float));
     }
 
-    struct row_job job = { k, m, len_keep, m->rng != NULL };
-    /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
-    void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out) =
-        k->gather_rows_u32;
-    if (m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) && k->gather_rows_u32_nt)
-        gather = k->gather_rows_u32_nt;
-    uint64_t row0 = m->rng ? m->rng->row : 0;
-#pragma omp parallel num_threads(t)
-    {
-        char *mine = scratch + stride * (size_t)omp_get_thread_num();
-        uint32_t *shuffle = (uint32_t *)(mine + SM__ARGSORT_SCRATCH(l));
-        uint32_t *restore = shuffle + l;
-        uint32_t *kept = restore + l;
-        float *row_noise = (float *)(kept + block * gathered);
-#pragma omp for schedule(static)
-        for (size_t b = 0; b < n_blocks; b++) {
-            size_t r0 = b * block, r1 = r0 + block < n ? r0 + block : n;
-            for (size_t r = r0; r < r1; r++) {
-                const float *noise;
-                if (m->noise_in)
-                    noise = m->noise_in + r * l;
-                else if (torch)
-                    noise = (m->noise ? m->noise : all_noise) + r * l;
-                else {
-                    float *dst = m->noise ? m->noise + r * l : row_noise;
-                    k->philox_rows(m->rng->seed, m->rng->stream, row0 + r, 1, l, dst);
-                    noise = dst;
-                }
-                mask_row(&job, r, noise, shuffle, restore, mine);
-                uint32_t *q = kept + (r - r0) * gathered;
-                uint32_t base = (uint32_t)((r - r0) * l);
-                for (size_t j = 0; j < gathered; j++) q[j] = base + shuffle[j];
-            }
-            if (gathered)
-                gather((const char *)m->x + r0 * l * m->row_bytes, m->row_bytes, kept,
-                       (r1 - r0) * gathered, (char *)m->x_masked + r0 * gathered * m->row_bytes);
-        }
-    }
+    struct block_job job = {
+        .row = { k, m, len_keep, m->rng != NULL },
+        .scratch = scratch, .stride = stride, .block = block, .gathered = gathered,
+        .all_noise = all_noise, .torch = torch, .row0 = m->rng ? m->rng->row : 0,
+        /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
+        .gather = m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) &&
+                          k->gather_rows_u32_nt
+                      ? k->gather_rows_u32_nt
+                      : k->gather_rows_u32,
+    };
+    sm__parallel(t, n_blocks, mask_blocks, &job);
     if (m->rng && !torch) m->rng->row += n;
     sm__scratch_free(scratch);
     m->len_keep = len_keep;

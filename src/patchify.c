@@ -31,6 +31,27 @@ struct geom {
 DEFINE_COPY(uint16_t)
 DEFINE_COPY(uint32_t)
 
+/* Units [begin, end) (image, patch row) of a patchify or unpatchify. */
+struct patch_job {
+    const struct geom *g;
+    void *img, *pat;
+    size_t elem_size;
+    int to_patches;
+};
+
+static void patch_rows(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct patch_job *j = ctx;
+    size_t gh = j->g->gh;
+    (void)thread;
+    for (size_t u = begin; u < end; u++) {
+        if (j->elem_size == 4)
+            patch_row_uint32_t(j->g, j->img, j->pat, u / gh, u % gh, j->to_patches);
+        else
+            patch_row_uint16_t(j->g, j->img, j->pat, u / gh, u % gh, j->to_patches);
+    }
+}
+
 static sm_status run(const void *src, void *dst, size_t n, size_t c, size_t h, size_t w,
                      size_t p, size_t elem_size, int to_patches)
 {
@@ -61,13 +82,8 @@ static sm_status run(const void *src, void *dst, size_t n, size_t c, size_t h, s
     int t = sm__threads_for(units, w * p * c * elem_size * 2);
     void *img = to_patches ? (void *)(uintptr_t)src : dst;
     void *pat = to_patches ? dst : (void *)(uintptr_t)src;
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t u = 0; u < units; u++) {
-        if (elem_size == 4)
-            patch_row_uint32_t(&g, img, pat, u / g.gh, u % g.gh, to_patches);
-        else
-            patch_row_uint16_t(&g, img, pat, u / g.gh, u % g.gh, to_patches);
-    }
+    struct patch_job job = { &g, img, pat, elem_size, to_patches };
+    sm__parallel(t, units, patch_rows, &job);
     return SM_OK;
 }
 

@@ -35,6 +35,23 @@ sm_status sm__check_rng(const sm_rng *rng)
     return SM_OK;
 }
 
+/* Philox rows [begin, end) of sm__draw_rows. */
+struct philox_job {
+    const struct sm_kernels *k;
+    const sm_rng *rng;
+    float *noise;
+    size_t l;
+    uint64_t row0;
+};
+
+static void draw_philox(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct philox_job *j = ctx;
+    (void)thread;
+    j->k->philox_rows(j->rng->seed, j->rng->stream, j->row0 + begin, end - begin, j->l,
+                      j->noise + begin * j->l);
+}
+
 void sm__draw_rows(const struct sm_kernels *k, sm_rng *rng, float *noise, size_t n_rows, size_t l)
 {
     if (rng->kind == SM_RNG_TORCH) {
@@ -44,10 +61,8 @@ void sm__draw_rows(const struct sm_kernels *k, sm_rng *rng, float *noise, size_t
         return;
     }
     uint64_t row0 = rng->row;
-    int t = sm__threads_for(n_rows, l * 4);
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t r = 0; r < n_rows; r++)
-        k->philox_rows(rng->seed, rng->stream, row0 + r, 1, l, noise + r * l);
+    struct philox_job job = { k, rng, noise, l, row0 };
+    sm__parallel(sm__threads_for(n_rows, l * 4), n_rows, draw_philox, &job);
     rng->row += n_rows;
 }
 

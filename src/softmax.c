@@ -2,6 +2,26 @@
  * one call of the backend's kernel. */
 #include "work.h"
 
+/* Rows [begin, end) of sm_masked_softmax. */
+struct softmax_job {
+    void (*kern)(const float *, const uint8_t *, float, size_t, float *);
+    const float *scores;
+    const uint8_t *mask;
+    size_t mstride; /* 0: one mask row for all */
+    float fill;
+    size_t cols;
+    float *out;
+};
+
+static void softmax_rows(void *ctx, size_t begin, size_t end, int thread)
+{
+    const struct softmax_job *j = ctx;
+    (void)thread;
+    for (size_t r = begin; r < end; r++)
+        j->kern(j->scores + r * j->cols, j->mask ? j->mask + r * j->mstride : NULL, j->fill, j->cols,
+                j->out + r * j->cols);
+}
+
 sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols, const uint8_t *mask,
                             size_t mask_rows, float fill, float *out)
 {
@@ -33,11 +53,7 @@ sm_status sm_masked_softmax(const float *scores, size_t rows, size_t cols, const
     void (*kern)(const float *, const uint8_t *, float, size_t, float *) =
         k->masked_softmax ? k->masked_softmax : sm__scalar_masked_softmax;
     /* ~3 passes of 4 bytes per column: 12 bytes of traffic per element. */
-    int t = sm__threads_for(rows, cols * 12);
-    size_t mstride = mask_rows == 1 ? 0 : cols;
-#pragma omp parallel for num_threads(t) schedule(static)
-    for (size_t r = 0; r < rows; r++)
-        kern(scores + r * cols, mask ? mask + r * mstride : NULL, fill, cols,
-                          out + r * cols);
+    struct softmax_job job = { kern, scores, mask, mask_rows == 1 ? 0 : cols, fill, cols, out };
+    sm__parallel(sm__threads_for(rows, cols * 12), rows, softmax_rows, &job);
     return SM_OK;
 }

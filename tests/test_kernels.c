@@ -4,10 +4,13 @@
  * gathers of every small row size at unaligned addresses with guard bytes.
  * The argsort slots are covered by the sort suites. */
 #include <check.h>
+#include <omp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -367,6 +370,58 @@ START_TEST(random_shapes_match_scalar)
 }
 END_TEST
 
+/* ------------------------------------------------------------ thread split */
+
+/* sm__parallel hands out [0, n) in contiguous ranges, each index once, with
+ * thread ids under t; with one thread it runs on the caller's thread. */
+struct split_log {
+    _Atomic int visits[64];
+    _Atomic int bad_thread, calls;
+    int t;
+    int caller_only; /* every range must run on the thread that called */
+    pthread_t caller;
+};
+
+static void log_range(void *ctx, size_t begin, size_t end, int thread)
+{
+    struct split_log *g = ctx;
+    atomic_fetch_add(&g->calls, 1);
+    if (thread < 0 || thread >= g->t || begin >= end) atomic_fetch_add(&g->bad_thread, 1);
+    if (g->caller_only && !pthread_equal(pthread_self(), g->caller)) atomic_fetch_add(&g->bad_thread, 1);
+    for (size_t i = begin; i < end; i++) atomic_fetch_add(&g->visits[i], 1);
+}
+
+static void check_split(int t, size_t n, int nested)
+{
+    struct split_log g = { .t = t, .caller_only = t == 1, .caller = pthread_self() };
+    sm__parallel(t, n, log_range, &g);
+    for (size_t i = 0; i < 64; i++)
+        ck_assert_msg(g.visits[i] == (i < n), "t %d n %zu nested %d: index %zu visited %d times", t,
+                      n, nested, i, (int)g.visits[i]);
+    ck_assert_msg(g.bad_thread == 0, "t %d n %zu nested %d: a range with a bad thread id or empty", t, n,
+                  nested);
+    ck_assert_msg(g.calls <= t, "t %d n %zu: %d ranges", t, n, (int)g.calls);
+}
+
+START_TEST(parallel_covers_each_index_once)
+{
+    static const size_t ns[] = { 0, 1, 2, 3, 5, 7, 8, 31, 64 };
+    for (int t = 1; t <= 5; t++)
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) check_split(t, ns[i], 0);
+    /* Inside a parallel region (nesting off by default) the team has one
+     * thread whatever t asks: the ranges must still cover [0, n). */
+    int fails = 0;
+#pragma omp parallel num_threads(2) reduction(+ : fails)
+    {
+        struct split_log g = { .t = 3 };
+        sm__parallel(3, 20, log_range, &g);
+        for (size_t i = 0; i < 64; i++) fails += g.visits[i] != (i < 20);
+        fails += g.bad_thread;
+    }
+    ck_assert_int_eq(fails, 0);
+}
+END_TEST
+
 /* The table itself: every slot the vector backends fill is set, and the
  * backend names what its required bits say. */
 START_TEST(tables_are_complete)
@@ -408,6 +463,7 @@ int main(void)
     TCase *tc = tcase_create("vs_scalar");
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, tables_are_complete, 0, nb);
+    tcase_add_test(tc, parallel_covers_each_index_once);
     tcase_add_loop_test(tc, philox_matches_scalar, 0, nb);
     tcase_add_loop_test(tc, mt_matches_scalar, 0, nb);
     tcase_add_loop_test(tc, perm_mask_widen_match_scalar, 0, nb);
