@@ -100,21 +100,38 @@ void sm_free_thread_cache(void)
 
 ptrdiff_t sm__find_bad_index(const void *idx, sm_index_type t, size_t count, uint64_t limit)
 {
-    /* One unsigned compare catches negatives too. */
+    /* Whether any index is bad first, in 32-bit compares that the compiler
+     * vectorises with the baseline's SSE2 (16384 indices, ns an index, int32
+     * / int64: 0.15 / 0.16, against 0.50 / 0.35 comparing each as a 64-bit
+     * value: 7 % of sm_gather_rows's time at 256-byte rows); then where. */
+    bool any;
     if (t == SM_INDEX_I32) {
+        /* Negatives are 2^31 and more as uint32; limits from 2^31 on let
+         * every non-negative index through. */
         const int32_t *v = idx;
-        uint32_t acc = 0;
-        for (size_t i = 0; i < count; i++) acc |= (uint64_t)(int64_t)v[i] >= limit;
-        if (!acc) return -1;
-        for (size_t i = 0; i < count; i++)
-            if ((uint64_t)(int64_t)v[i] >= limit) return (ptrdiff_t)i;
+        uint32_t lim = limit > 0x80000000u ? 0x80000000u : (uint32_t)limit, acc = 0;
+        for (size_t i = 0; i < count; i++) acc |= (uint32_t)v[i] >= lim;
+        any = acc;
+    } else if (limit <= UINT32_MAX) {
+        /* In [0, limit) exactly when the high half is 0 and the low is below. */
+        const int64_t *v = idx;
+        uint64_t hi = 0;
+        uint32_t lim = (uint32_t)limit, lo = 0;
+        for (size_t i = 0; i < count; i++) {
+            uint64_t x = (uint64_t)v[i];
+            hi |= x >> 32;
+            lo |= (uint32_t)x >= lim;
+        }
+        any = hi || lo;
     } else {
         const int64_t *v = idx;
         uint32_t acc = 0;
         for (size_t i = 0; i < count; i++) acc |= (uint64_t)v[i] >= limit;
-        if (!acc) return -1;
-        for (size_t i = 0; i < count; i++)
-            if ((uint64_t)v[i] >= limit) return (ptrdiff_t)i;
+        any = acc;
     }
+    if (!any) return -1;
+    /* One unsigned compare catches negatives too. */
+    for (size_t i = 0; i < count; i++)
+        if ((uint64_t)sm__index_at(idx, t, i) >= limit) return (ptrdiff_t)i;
     return -1;
 }

@@ -301,6 +301,55 @@ START_TEST(gather_rows)
 }
 END_TEST
 
+/* The index check at every position of 1..70 indices (the whole vector
+ * body and every remainder of the check's loops), each kind of bad value,
+ * both index types: the first bad index is the one reported, and nothing is
+ * written. */
+START_TEST(gather_rows_bad_index_anywhere)
+{
+    enum { MAXN = 70, L = 6 };
+    char src[L];
+    char out[MAXN + 1];
+    int64_t i64[MAXN];
+    int32_t i32[MAXN];
+    const int64_t bad64[] = { -1, L, INT64_MIN, INT64_MAX, 1ll << 32, (1ll << 32) + 2, -(1ll << 32) };
+    const int32_t bad32[] = { -1, L, INT32_MIN, INT32_MAX };
+    char want[128];
+    for (int i = 0; i < L; i++) src[i] = (char)i;
+    for (size_t n = 1; n <= MAXN; n++)
+        for (size_t p = 0; p < n; p++) {
+            for (size_t i = 0; i < n; i++) i64[i] = i32[i] = (int32_t)(i % L);
+            for (size_t b = 0; b < sizeof bad64 / sizeof bad64[0]; b++) {
+                i64[p] = bad64[b];
+                if (p + 1 < n) i64[n - 1] = -5; /* a later bad index is not the one reported */
+                memset(out, C, sizeof out);
+                T_EXPECT_FAIL(sm_gather_rows(src, 1, L, 1, i64, SM_INDEX_I64, n, out), SM_ERANGE);
+                T_TRUE(t_all_bytes(out, sizeof out, C));
+                snprintf(want, sizeof want, "index %lld is out of bounds for dimension 1 with size %d",
+                         (long long)bad64[b], L);
+                ck_assert_str_eq(sm_last_error(), want);
+                i64[n - 1] = (int64_t)((n - 1) % L);
+            }
+            i64[p] = (int64_t)(p % L);
+            for (size_t b = 0; b < sizeof bad32 / sizeof bad32[0]; b++) {
+                i32[p] = bad32[b];
+                if (p + 1 < n) i32[n - 1] = -5;
+                memset(out, C, sizeof out);
+                T_EXPECT_FAIL(sm_gather_rows(src, 1, L, 1, i32, SM_INDEX_I32, n, out), SM_ERANGE);
+                T_TRUE(t_all_bytes(out, sizeof out, C));
+                snprintf(want, sizeof want, "index %d is out of bounds for dimension 1 with size %d",
+                         (int)bad32[b], L);
+                ck_assert_str_eq(sm_last_error(), want);
+                i32[n - 1] = (int32_t)((n - 1) % L);
+            }
+        }
+    /* And all valid: the gather runs. */
+    for (size_t i = 0; i < MAXN; i++) i64[i] = (int64_t)(L - 1 - i % L);
+    ck_assert_int_eq(sm_gather_rows(src, 1, L, 1, i64, SM_INDEX_I64, MAXN, out), SM_OK);
+    for (size_t i = 0; i < MAXN; i++) ck_assert_int_eq(out[i], (char)(L - 1 - i % L));
+}
+END_TEST
+
 START_TEST(gather)
 {
     float in[4 * 3];
@@ -491,6 +540,7 @@ Suite *sm_test_suite(void)
     tcase_add_loop_test(tc, random_masking, 0, 2); /* philox, torch */
     tcase_add_test(tc, unshuffle);
     tcase_add_test(tc, gather_rows);
+    tcase_add_test(tc, gather_rows_bad_index_anywhere);
     tcase_add_test(tc, gather);
     tcase_add_test(tc, gather_row_pattern);
     tcase_add_test(tc, backends);
