@@ -42,6 +42,9 @@ size_t bench_gather_k(int keep_pct)
  * 90 % masked; a long-sequence case: 16 x 16384 tokens of 64 float32. */
 const struct bench_masking_shape bench_masking_shapes[] = {
     { "mae_vit_b", 256, 196, 768 * 4, 0.75, "float32", 768 },
+    /* One sample a call, as a data-loader worker masks in __getitem__: what
+     * a call costs beyond its copy. */
+    { "vit_b_sample", 1, 196, 768 * 4, 0.75, "float32", 768 },
     { "vit_l_bf16", 256, 196, 1024 * 2, 0.75, "bfloat16", 1024 },
     { "videomae", 8, 1568, 768 * 4, 0.9, "float32", 768 },
     { "long", 16, 16384, 64 * 4, 0.75, "float32", 64 },

@@ -106,6 +106,7 @@ void bench_register_masking(void)
     int n_threads = bench_opts.all_threads > 1 ? 2 : 1;
     for (size_t j = 0; j < bench_masking_shape_count; j++) {
         const struct bench_masking_shape *s = &bench_masking_shapes[j];
+        enum gb_unit unit = s->n == 1 ? GB_US : GB_MS; /* one sample: a few us */
         for (int t = 0; t < n_threads; t++) {
             for (size_t i = 0; i < bench_backend_count(); i++) {
                 struct masking_cfg cfg = { bench_backend(i)->name, s, threads[t] };
@@ -115,11 +116,11 @@ void bench_register_masking(void)
                 /* Wall-clock: the OpenMP team's work is not the caller's CPU
                  * time (names get Google Benchmark's "/real_time" suffix). */
                 gb_use_real_time(b);
-                gb_unit(b, GB_MS);
+                gb_unit(b, unit);
             }
         }
         gb_bench *b = bench_register(bm_masking_floor, (void *)s, "masking/memcpy/%s/threads:1", s->name);
         gb_use_real_time(b);
-        gb_unit(b, GB_MS);
+        gb_unit(b, unit);
     }
 }

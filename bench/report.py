@@ -147,7 +147,7 @@ def ratio(a, b):
     return f"{v:.0f}x" if v >= 10 else f"{v:.2f}x"
 
 
-MASKING_ORDER = ("mae_vit_b", "vit_l_bf16", "videomae", "long")
+MASKING_ORDER = ("mae_vit_b", "vit_b_sample", "vit_l_bf16", "videomae", "long")
 
 
 # The shapes of the short table printed at the end of a run (every shape is

@@ -262,7 +262,7 @@ def main():
                   lambda s: {"bytes_per_second": moved / s,
                              "items_per_second": shape["n"] / s,
                              "samples": float(shape["n"])},
-                  real_time=True, unit="ms")
+                  real_time=True, unit="us" if shape["n"] == 1 else "ms")
         torch.set_num_threads(1)
         del x
 
