@@ -32,10 +32,10 @@ int sm__threads_for(size_t rows, size_t bytes_per_row)
 
 /* libgomp enters even a one-thread region through the team machinery: ~1.1 us
  * and a futex system call per region here (10,000 empty regions, strace), and
- * on this VM a system call also costs the gather its TLB. sm_gather_rows,
- * 16 MiB source, 4 MiB out of 1024-byte rows, AVX-512, one thread, median of
- * 30 interleaved rounds: the kernel loop alone 43.7 GB/s, the same loop
- * after an empty one-thread region 38.2. */
+ * on this VM a system call also costs the gather its TLB. The AVX-512 gather
+ * kernel, 16 MiB source, 4 MiB out of 1024-byte rows, one thread, best of 30
+ * interleaved rounds: the kernel loop alone 43.7 GB/s, the same loop after
+ * an empty one-thread region 38.2. */
 void sm__parallel(int t, size_t n, sm__range_fn *fn, void *ctx)
 {
     if (n == 0) return;
