@@ -129,7 +129,6 @@ struct block_job {
     size_t stride, block, gathered;
     const float *all_noise;  /* torch noise drawn up front when there is no noise output */
     bool torch;
-    uint64_t row0;           /* the philox row of sample 0 */
     void (*gather)(const void *src, size_t row_bytes, const uint32_t *idx, size_t k, void *out);
 };
 
@@ -154,7 +153,7 @@ static void mask_blocks(void *ctx, size_t b0, size_t b1, int thread)
                 noise = (m->noise ? m->noise : j->all_noise) + r * l;
             else {
                 float *dst = m->noise ? m->noise + r * l : row_noise;
-                k->philox_rows(m->rng->seed, m->rng->stream, j->row0 + r, 1, l, dst);
+                k->philox_rows(m->rng->seed, m->rng->stream, m->rng->row + r, 1, l, dst);
                 noise = dst;
             }
             mask_row(&j->row, r, noise, shuffle, restore, mine);
@@ -221,7 +220,7 @@ sm_status sm_random_masking(sm_masking *m)
     struct block_job job = {
         .row = { k, m, len_keep, m->rng != NULL },
         .scratch = scratch, .stride = stride, .block = block, .gathered = gathered,
-        .all_noise = all_noise, .torch = torch, .row0 = m->rng ? m->rng->row : 0,
+        .all_noise = all_noise, .torch = torch,
         /* gather_rows_u32, or its non-temporal twin for outputs beyond the cache */
         .gather = m->x_masked && sm__use_nt(n * len_keep * m->row_bytes, m->row_bytes) &&
                           k->gather_rows_u32_nt

@@ -41,14 +41,13 @@ struct philox_job {
     const sm_rng *rng;
     float *noise;
     size_t l;
-    uint64_t row0;
 };
 
 static void draw_philox(void *ctx, size_t begin, size_t end, int thread)
 {
     const struct philox_job *j = ctx;
     (void)thread;
-    j->k->philox_rows(j->rng->seed, j->rng->stream, j->row0 + begin, end - begin, j->l,
+    j->k->philox_rows(j->rng->seed, j->rng->stream, j->rng->row + begin, end - begin, j->l,
                       j->noise + begin * j->l);
 }
 
@@ -60,8 +59,7 @@ void sm__draw_rows(const struct sm_kernels *k, sm_rng *rng, float *noise, size_t
         rng->row += (uint64_t)n_rows * l;
         return;
     }
-    uint64_t row0 = rng->row;
-    struct philox_job job = { k, rng, noise, l, row0 };
+    struct philox_job job = { k, rng, noise, l };
     sm__parallel(sm__threads_for(n_rows, l * 4), n_rows, draw_philox, &job);
     rng->row += n_rows;
 }

@@ -27,10 +27,12 @@ sm_status sm__check_align(const char *name, const void *p, size_t align)
  * 2-core VM took a masking step of 256 x 196 tokens of 256 bytes from 0.20 ms
  * on one thread to 0.70 ms on two (51 page faults a step against 1.3). A
  * block in use is never handed out twice: a call made while it is (none of
- * the entry points does so) allocates its own. The kept block is freed when the thread exits (the library is linked
- * -z nodelete, so the destructor outlives dlclose) or by
- * sm_free_thread_cache. */
+ * the entry points does so) allocates its own. The kept block is freed when
+ * the thread exits (the library is linked -z nodelete, so the destructor
+ * outlives dlclose) or by sm_free_thread_cache. It grows in whole
+ * SM__SCRATCH_STEP steps. */
 #define SM__SCRATCH_KEEP ((size_t)4 << 20)
+#define SM__SCRATCH_STEP ((size_t)64 << 10)
 
 struct scratch_cache {
     void *p;
@@ -65,9 +67,9 @@ static void cache_drop(void)
 void *sm__scratch(int threads, size_t bytes, size_t extra, size_t *stride)
 {
     size_t s = (bytes + 63) & ~(size_t)63, total;
-    /* room for extra and for rounding total up to 64 KiB below */
-    if (s < bytes || !sm__mul(s, (size_t)threads, &total) || total > SIZE_MAX - 65536 ||
-        extra > SIZE_MAX - 65536 - total)
+    /* room for extra and for rounding total up to a whole step below */
+    if (s < bytes || !sm__mul(s, (size_t)threads, &total) || total > SIZE_MAX - SM__SCRATCH_STEP ||
+        extra > SIZE_MAX - SM__SCRATCH_STEP - total)
         return NULL;
     total += extra;
     *stride = s;
@@ -75,8 +77,7 @@ void *sm__scratch(int threads, size_t bytes, size_t extra, size_t *stride)
     if (cache.busy || total > SM__SCRATCH_KEEP) return aligned_alloc(64, (total + 63) & ~(size_t)63);
     if (cache.bytes < total) {
         cache_drop();
-        /* The block only grows, in whole 64 KiB steps. */
-        size_t want = (total + 65535) & ~(size_t)65535;
+        size_t want = (total + SM__SCRATCH_STEP - 1) & ~(SM__SCRATCH_STEP - 1);
         if (!(cache.p = aligned_alloc(64, want))) return NULL;
         cache.bytes = want;
         if (cache_key_ok) (void)pthread_setspecific(cache_key, cache.p);
