@@ -1,7 +1,7 @@
 /* Quick timing of the x86 kernels, per backend, as ratios taken in one run
  * (not a test; the benchmark suite in bench/ is the reference harness).
  *   build/tests/time_kernels [what [threads]]
- *   what: noise perm gather gather4 gather38 unshuffle mask all (default) */
+ *   what: noise perm gather gather4 gather38 unshuffle span mask all (default) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +136,113 @@ static void unshuffle(const struct sm_kernels *k, size_t rb, size_t out_bytes)
     free(kept), free(out), free(cpy), free(token), free(restore);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* What the spread of a gather's rows costs, apart from the copy: the same
+ * bytes in the same random order, with the kept rows drawn from the first K,
+ * the first 2K or all L rows of each sample (all L is MAE's case; the
+ * benchmark's memcpy floor reads the first K). 16 MiB source as in the
+ * benchmark suite; the four runs are interleaved in random order, 60 rounds,
+ * medians. Pages: distinct 4 KiB pages one pass touches, source and output.
+ * Then the host's page reach: one load per page, pages in a random cycle. */
+static void span(const struct sm_kernels *k)
+{
+    enum { L = 196, ROUNDS = 60 };
+    static const size_t rbs[] = { 256, 1024, 3072 };
+    static const double keeps[] = { 0.25, 0.10 };
+    for (size_t bi = 0; bi < 3; bi++) {
+        for (size_t ki = 0; ki < 2; ki++) {
+            size_t rb = rbs[bi], kk, n = ((size_t)16 << 20) / (L * rb);
+            sm_len_keep(L, 1 - keeps[ki], &kk);
+            size_t ob = n * kk * rb, spans[3] = { kk, 2 * kk, L };
+            char *src = aligned_alloc(64, n * L * rb), *out = aligned_alloc(64, ob);
+            unsigned char *seen = calloc(n * L * rb / 4096 + 1, 1);
+            memset(src, 1, n * L * rb), memset(out, 2, ob);
+            uint32_t *idx[3];
+            size_t pages[4];
+            for (int s = 0; s < 3; s++) {
+                idx[s] = malloc(n * kk * 4);
+                memset(seen, 0, n * L * rb / 4096 + 1);
+                pages[s] = ob / 4096;
+                for (size_t r = 0; r < n; r++) {
+                    uint32_t q[L];
+                    for (size_t i = 0; i < spans[s]; i++) q[i] = (uint32_t)i;
+                    for (size_t i = spans[s]; i > 1; i--) {
+                        size_t j = rnd() % i;
+                        uint32_t t = q[i - 1];
+                        q[i - 1] = q[j], q[j] = t;
+                    }
+                    for (size_t i = 0; i < kk; i++) {
+                        idx[s][r * kk + i] = q[i];
+                        size_t a = (r * L + q[i]) * rb;
+                        for (size_t p = a / 4096; p <= (a + rb - 1) / 4096; p++) pages[s] += !seen[p]++;
+                    }
+                }
+            }
+            pages[3] = pages[0]; /* memcpy reads the rows the first-K gather reads */
+            double t[4][ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                int order[4] = { 0, 1, 2, 3 };
+                for (int i = 3; i > 0; i--) {
+                    int j = (int)(rnd() % (uint64_t)(i + 1)), x = order[i];
+                    order[i] = order[j], order[j] = x;
+                }
+                for (int q = 0; q < 4; q++) {
+                    int w = order[q];
+                    double t0 = 0;
+                    for (int rep = 0; rep < 6; rep++) {
+                        if (rep == 1) t0 = now(); /* the first pass warms the caches */
+                        if (w == 3)
+                            for (size_t r = 0; r < n; r++) memcpy(out + r * kk * rb, src + r * L * rb, kk * rb);
+                        else
+                            for (size_t r = 0; r < n; r++)
+                                k->gather_rows_u32(src + r * L * rb, rb, idx[w] + r * kk, kk, out + r * kk * rb);
+                    }
+                    t[w][round] = (now() - t0) / 5;
+                }
+            }
+            for (int w = 0; w < 4; w++) qsort(t[w], ROUNDS, sizeof(double), cmp_double);
+            static const char *names[4] = { "rows from the first K", "rows from the first 2K",
+                                            "rows from all L (MAE)", "memcpy of the first K" };
+            for (int w = 0; w < 4; w++)
+                printf("span/%s/row:%zu/keep:%zu/%-24s %5.1f GB/s %4.0f %% of memcpy  %5zu pages\n", k->name, rb,
+                       kk, names[w], ob / t[w][ROUNDS / 2] * 1e-9, 100 * t[3][ROUNDS / 2] / t[w][ROUNDS / 2],
+                       pages[w]);
+            for (int s = 0; s < 3; s++) free(idx[s]);
+            free(src), free(out), free(seen);
+        }
+    }
+    static const size_t reach[] = { 1024, 2048, 3072, 4096, 6144, 8192 };
+    for (size_t i = 0; i < 6; i++) {
+        size_t np = reach[i];
+        char *buf = aligned_alloc(4096, np * 4096);
+        size_t *cyc = malloc(np * sizeof(size_t));
+        memset(buf, 0, np * 4096);
+        for (size_t j = 0; j < np; j++) cyc[j] = j;
+        for (size_t j = np; j > 1; j--) {
+            size_t r = rnd() % j, x = cyc[j - 1];
+            cyc[j - 1] = cyc[r], cyc[r] = x;
+        }
+        /* Lines at different offsets in their pages, so that the cache holds
+         * them all (np lines: at most 512 KiB) and only translation misses. */
+        for (size_t j = 0; j < np; j++) {
+            size_t a = cyc[j], b = cyc[(j + 1) % np];
+            *(void **)(buf + a * 4096 + a % 64 * 64) = buf + b * 4096 + b % 64 * 64;
+        }
+        void *p = buf + cyc[0] * 4096 + cyc[0] % 64 * 64;
+        for (size_t j = 0; j < 2 * np; j++) p = *(void **)p;
+        size_t loads = 4u << 20;
+        double t = BEST(3, for (size_t j = 0; j < loads; j++) p = *(void **)p);
+        sink = (uint32_t)(uintptr_t)p;
+        printf("span/page-reach/pages:%-5zu %5.1f ns a load\n", np, t / loads * 1e9);
+        free(buf), free(cyc);
+    }
+}
+
 static void mask_step(const struct sm_kernels *k, int threads)
 {
     enum { N = 256, L = 196, D = 768 };
@@ -199,6 +306,10 @@ int main(int argc, char **argv)
             gather(k, 64, 38u << 20);
             gather(k, 256, 38u << 20);
             gather(k, 3072, 38u << 20);
+        }
+        if (!strcmp(what, "span")) {
+            span(k); /* the fastest backend this CPU supports */
+            break;
         }
         if (!strcmp(what, "unshuffle")) {
             static const size_t rbs[] = { 64, 256, 3072 };
