@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
@@ -142,13 +143,72 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* KiB of this process's anonymous memory in transparent huge pages. */
+static size_t anon_huge_kib(void)
+{
+    size_t kib = 0;
+    FILE *f = fopen("/proc/self/smaps_rollup", "r");
+    if (!f) return 0;
+    char line[256];
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "AnonHugePages: %zu kB", &kib) == 1) break;
+    fclose(f);
+    return kib;
+}
+
+/* Byte offset of page a's line: the 16 pages of each 64 KiB share one offset
+ * and the next 16 take the next one, so that on contiguous memory (huge
+ * pages) the lines fill every set of a 1 MiB 16-way L2 (index bits 6..15)
+ * rather than 64 of them. */
+static size_t line_in_page(size_t a)
+{
+    return a / 16 % 64 * 64;
+}
+
+/* ns per load of a chase through one line in each of np pages, in a random
+ * cycle; the lines sit at different offsets in their pages (line_in_page) so
+ * that the cache holds them all (np lines: at most 512 KiB) and what grows
+ * with np is translation. huge: the buffer is madvise'd for transparent huge pages;
+ * *huge_kib: how much of it the kernel gave in huge pages. */
+static double page_reach(size_t np, int huge, size_t *huge_kib)
+{
+    if (np < 2) return 0;
+    size_t before = anon_huge_kib();
+    size_t bytes = (np * 4096 + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+    char *buf = aligned_alloc(2u << 20, bytes);
+    size_t *cyc = malloc(np * sizeof(size_t));
+#ifdef MADV_HUGEPAGE
+    if (huge) madvise(buf, bytes, MADV_HUGEPAGE);
+#else
+    (void)huge;
+#endif
+    memset(buf, 0, bytes);
+    *huge_kib = anon_huge_kib() - before;
+    for (size_t j = 0; j < np; j++) cyc[j] = j;
+    for (size_t j = np; j > 1; j--) {
+        size_t r = rnd() % j, x = cyc[j - 1];
+        cyc[j - 1] = cyc[r], cyc[r] = x;
+    }
+    for (size_t j = 0; j < np; j++) {
+        size_t a = cyc[j], b = cyc[(j + 1) % np];
+        *(void **)(buf + a * 4096 + line_in_page(a)) = buf + b * 4096 + line_in_page(b);
+    }
+    void *p = buf + cyc[0] * 4096 + line_in_page(cyc[0]);
+    for (size_t j = 0; j < 2 * np; j++) p = *(void **)p;
+    size_t loads = 4u << 20;
+    double t = BEST(3, for (size_t j = 0; j < loads; j++) p = *(void **)p);
+    sink = (uint32_t)(uintptr_t)p;
+    free(buf), free(cyc);
+    return t / loads * 1e9;
+}
+
 /* What the spread of a gather's rows costs, apart from the copy: the same
  * bytes in the same random order, with the kept rows drawn from the first K,
  * the first 2K or all L rows of each sample (all L is MAE's case; the
  * benchmark's memcpy floor reads the first K). 16 MiB source as in the
  * benchmark suite; the four runs are interleaved in random order, 60 rounds,
  * medians. Pages: distinct 4 KiB pages one pass touches, source and output.
- * Then the host's page reach: one load per page, pages in a random cycle. */
+ * Then the host's page reach (page_reach), on 4 KiB and on huge pages. */
 static void span(const struct sm_kernels *k)
 {
     enum { L = 196, ROUNDS = 60 };
@@ -218,28 +278,11 @@ static void span(const struct sm_kernels *k)
     }
     static const size_t reach[] = { 1024, 2048, 3072, 4096, 6144, 8192 };
     for (size_t i = 0; i < 6; i++) {
-        size_t np = reach[i];
-        char *buf = aligned_alloc(4096, np * 4096);
-        size_t *cyc = malloc(np * sizeof(size_t));
-        memset(buf, 0, np * 4096);
-        for (size_t j = 0; j < np; j++) cyc[j] = j;
-        for (size_t j = np; j > 1; j--) {
-            size_t r = rnd() % j, x = cyc[j - 1];
-            cyc[j - 1] = cyc[r], cyc[r] = x;
-        }
-        /* Lines at different offsets in their pages, so that the cache holds
-         * them all (np lines: at most 512 KiB) and only translation misses. */
-        for (size_t j = 0; j < np; j++) {
-            size_t a = cyc[j], b = cyc[(j + 1) % np];
-            *(void **)(buf + a * 4096 + a % 64 * 64) = buf + b * 4096 + b % 64 * 64;
-        }
-        void *p = buf + cyc[0] * 4096 + cyc[0] % 64 * 64;
-        for (size_t j = 0; j < 2 * np; j++) p = *(void **)p;
-        size_t loads = 4u << 20;
-        double t = BEST(3, for (size_t j = 0; j < loads; j++) p = *(void **)p);
-        sink = (uint32_t)(uintptr_t)p;
-        printf("span/page-reach/pages:%-5zu %5.1f ns a load\n", np, t / loads * 1e9);
-        free(buf), free(cyc);
+        size_t huge_kib;
+        double small = page_reach(reach[i], 0, &huge_kib);
+        double huge = page_reach(reach[i], 1, &huge_kib);
+        printf("span/page-reach/pages:%-5zu %5.1f ns a load; after MADV_HUGEPAGE %5.1f ns (%zu KiB in huge pages)\n",
+               reach[i], small, huge, huge_kib);
     }
 }
 
