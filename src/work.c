@@ -125,10 +125,7 @@ ptrdiff_t sm__find_bad_index(const void *idx, sm_index_type t, size_t count, uin
         }
         any = hi || lo;
     } else {
-        const int64_t *v = idx;
-        uint32_t acc = 0;
-        for (size_t i = 0; i < count; i++) acc |= (uint64_t)v[i] >= limit;
-        any = acc;
+        any = true; /* limits of 2^32 and more: the 64-bit search below is the only pass */
     }
     if (!any) return -1;
     /* One unsigned compare catches negatives too. */

@@ -24,6 +24,17 @@ static uint64_t rnd(void)
     return rs;
 }
 
+/* q = a random permutation of 0..n-1 (Fisher-Yates on rnd). */
+static void random_perm(uint32_t *q, size_t n)
+{
+    for (size_t i = 0; i < n; i++) q[i] = (uint32_t)i;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = rnd() % i;
+        uint32_t t = q[i - 1];
+        q[i - 1] = q[j], q[j] = t;
+    }
+}
+
 /* Best of reps of fn(arg), seconds. */
 #define BEST(reps, stmt)                                                   \
     ({                                                                     \
@@ -72,15 +83,7 @@ static void perm(const struct sm_kernels *k)
     for (size_t li = 0; li < 4; li++) {
         size_t l = ls[li], rows = (1 << 20) / l;
         if (rows > 64) rows = 64;
-        for (size_t r = 0; r < rows; r++) {
-            uint32_t *q = p + r * l;
-            for (size_t i = 0; i < l; i++) q[i] = (uint32_t)i;
-            for (size_t i = l; i > 1; i--) {
-                size_t j = rnd() % i;
-                uint32_t t = q[i - 1];
-                q[i - 1] = q[j], q[j] = t;
-            }
-        }
+        for (size_t r = 0; r < rows; r++) random_perm(p + r * l, l);
         double t = BEST(200, for (size_t r = 0; r < rows; r++) k->inverse_perm(p + r * l, l, inv));
         printf("perm/%s/inverse/L:%-6zu    %.3f ns/element\n", k->name, l, t * 1e9 / (rows * l));
         t = BEST(200, for (size_t r = 0; r < rows; r++) k->mask_f32(p + r * l, l, (uint32_t)l / 4, f));
@@ -121,15 +124,7 @@ static void unshuffle(const struct sm_kernels *k, size_t rb, size_t out_bytes)
     char *token = aligned_alloc(64, rb);
     memset(kept, 1, n * keep * rb), memset(out, 2, ob), memset(cpy, 3, ob), memset(token, 4, rb);
     uint32_t *restore = malloc(n * l * 4);
-    for (size_t r = 0; r < n; r++) {
-        uint32_t *q = restore + r * l;
-        for (size_t i = 0; i < l; i++) q[i] = (uint32_t)i;
-        for (size_t i = l; i > 1; i--) {
-            size_t j = rnd() % i;
-            uint32_t t = q[i - 1];
-            q[i - 1] = q[j], q[j] = t;
-        }
-    }
+    for (size_t r = 0; r < n; r++) random_perm(restore + r * l, l);
     double tm = BEST(30, memcpy(out, cpy, ob));
     double tu = BEST(30, for (size_t r = 0; r < n; r++) k->unshuffle_u32(kept + r * keep * rb, token, restore + r * l, l, keep, rb, out + r * l * rb));
     printf("unshuffle/%s/row:%zu/out:%zuKiB  memcpy %.2f GB/s  unshuffle %.2f GB/s (%.0f%%)\n", k->name, rb, ob >> 10,
@@ -176,7 +171,7 @@ static double page_reach(size_t np, int huge, size_t *huge_kib)
     size_t before = anon_huge_kib();
     size_t bytes = (np * 4096 + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
     char *buf = aligned_alloc(2u << 20, bytes);
-    size_t *cyc = malloc(np * sizeof(size_t));
+    uint32_t *cyc = malloc(np * sizeof(uint32_t));
 #ifdef MADV_HUGEPAGE
     if (huge) madvise(buf, bytes, MADV_HUGEPAGE);
 #else
@@ -184,11 +179,7 @@ static double page_reach(size_t np, int huge, size_t *huge_kib)
 #endif
     memset(buf, 0, bytes);
     *huge_kib = anon_huge_kib() - before;
-    for (size_t j = 0; j < np; j++) cyc[j] = j;
-    for (size_t j = np; j > 1; j--) {
-        size_t r = rnd() % j, x = cyc[j - 1];
-        cyc[j - 1] = cyc[r], cyc[r] = x;
-    }
+    random_perm(cyc, np);
     for (size_t j = 0; j < np; j++) {
         size_t a = cyc[j], b = cyc[(j + 1) % np];
         *(void **)(buf + a * 4096 + line_in_page(a)) = buf + b * 4096 + line_in_page(b);
@@ -230,29 +221,21 @@ static void span(const struct sm_kernels *k)
                 pages[s] = ob / 4096;
                 for (size_t r = 0; r < n; r++) {
                     uint32_t q[L];
-                    for (size_t i = 0; i < spans[s]; i++) q[i] = (uint32_t)i;
-                    for (size_t i = spans[s]; i > 1; i--) {
-                        size_t j = rnd() % i;
-                        uint32_t t = q[i - 1];
-                        q[i - 1] = q[j], q[j] = t;
-                    }
+                    random_perm(q, spans[s]);
                     for (size_t i = 0; i < kk; i++) {
                         idx[s][r * kk + i] = q[i];
                         size_t a = (r * L + q[i]) * rb;
-                        for (size_t p = a / 4096; p <= (a + rb - 1) / 4096; p++) pages[s] += !seen[p]++;
+                        for (size_t p = a / 4096; p <= (a + rb - 1) / 4096; p++) pages[s] += !seen[p], seen[p] = 1;
                     }
                 }
             }
             pages[3] = pages[0]; /* memcpy reads the rows the first-K gather reads */
             double t[4][ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
-                int order[4] = { 0, 1, 2, 3 };
-                for (int i = 3; i > 0; i--) {
-                    int j = (int)(rnd() % (uint64_t)(i + 1)), x = order[i];
-                    order[i] = order[j], order[j] = x;
-                }
+                uint32_t order[4];
+                random_perm(order, 4);
                 for (int q = 0; q < 4; q++) {
-                    int w = order[q];
+                    uint32_t w = order[q];
                     double t0 = 0;
                     for (int rep = 0; rep < 6; rep++) {
                         if (rep == 1) t0 = now(); /* the first pass warms the caches */
