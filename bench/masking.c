@@ -104,7 +104,7 @@ static void bm_masking_floor(gb_state *st, void *arg)
     while (gb_keep_running(st)) {
         memcpy(b->x_masked, b->x + next * bytes, bytes);
         __asm__ volatile("" : : "r"(b->x_masked) : "memory");
-        next = next + 1 < blocks ? next + 1 : 0;
+        next = (next + 1) % blocks;
     }
     gb_set_items_processed(st, gb_iterations(st) * (int64_t)s->n);
     gb_counter(st, "samples", (double)s->n, GB_COUNTER_DEFAULT);

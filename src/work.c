@@ -105,7 +105,7 @@ ptrdiff_t sm__find_bad_index(const void *idx, sm_index_type t, size_t count, uin
      * vectorises with the baseline's SSE2 (16384 indices, ns an index, int32
      * / int64: 0.15 / 0.16, against 0.50 / 0.35 comparing each as a 64-bit
      * value: 7 % of sm_gather_rows's time at 256-byte rows); then where. */
-    bool any;
+    bool any = true; /* limits of 2^32 and more: the 64-bit search below is the only pass */
     if (t == SM_INDEX_I32) {
         /* Negatives are 2^31 and more as uint32; limits from 2^31 on let
          * every non-negative index through. */
@@ -124,8 +124,6 @@ ptrdiff_t sm__find_bad_index(const void *idx, sm_index_type t, size_t count, uin
             lo |= (uint32_t)x >= lim;
         }
         any = hi || lo;
-    } else {
-        any = true; /* limits of 2^32 and more: the 64-bit search below is the only pass */
     }
     if (!any) return -1;
     /* One unsigned compare catches negatives too. */
